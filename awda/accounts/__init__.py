@@ -1,0 +1,1 @@
+"""Institutions, their offices, users, roles, and the data scope every query goes through."""

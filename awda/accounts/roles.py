@@ -1,0 +1,67 @@
+"""What each role may do: capabilities per role, the one table every permission check reads."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+
+from awda.accounts.enums import Role
+
+
+class Capability(StrEnum):
+    VIEW_RECORDS = "records.view"  # personal records, within the user's data scope
+    MANAGE_ALL_USERS = "users.manage_all"
+    MANAGE_UNIT_USERS = "users.manage_unit"  # users of the own institution and office area
+    MANAGE_INSTITUTIONS = "institutions.manage"
+    VIEW_AUDIT = "audit.view"
+    VIEW_STATISTICS = "statistics.view"
+    USE_API = "api.use"
+
+
+_STAFF = {Capability.USE_API}
+
+CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.CASE_WORKER: frozenset({*_STAFF, Capability.VIEW_RECORDS}),
+    Role.SUPERVISOR: frozenset(
+        {*_STAFF, Capability.VIEW_RECORDS, Capability.MANAGE_UNIT_USERS, Capability.VIEW_STATISTICS}
+    ),
+    Role.SERVICE_PROVIDER: frozenset(_STAFF),
+    Role.EMPLOYER: frozenset(_STAFF),
+    Role.ANALYST: frozenset({*_STAFF, Capability.VIEW_STATISTICS}),
+    Role.COMMITTEE_SECRETARIAT: frozenset({*_STAFF, Capability.VIEW_STATISTICS}),
+    Role.DATA_STEWARD: frozenset({*_STAFF, Capability.VIEW_RECORDS, Capability.VIEW_STATISTICS}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            *_STAFF,
+            Capability.MANAGE_ALL_USERS,
+            Capability.MANAGE_INSTITUTIONS,
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_STATISTICS,
+        }
+    ),
+    Role.RETURNEE: frozenset(),
+}
+
+
+def has_capability(user: Any, capability: Capability) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+def requires_two_factor(user: Any) -> bool:
+    return getattr(user, "role", None) in settings.AWDA_TWO_FACTOR_ROLES
+
+
+def default_scope(role: str) -> str:
+    from awda.accounts.enums import ScopeLevel
+
+    if role in (Role.DATA_STEWARD,):
+        return ScopeLevel.INSTITUTION
+    if role in (Role.CASE_WORKER,):
+        return ScopeLevel.OFFICE_AREA
+    if role in (Role.SUPERVISOR,):
+        return ScopeLevel.OFFICE_AREA
+    return ScopeLevel.ASSIGNED

@@ -1,0 +1,26 @@
+"""System checks of the kernel: the message catalogues must be compiled and current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Warning, register
+
+
+@register()
+def catalogues_compiled(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    problems: list[CheckMessage] = []
+    for locale_dir in settings.LOCALE_PATHS:
+        for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+                problems.append(
+                    Warning(
+                        f"{po_path} is not compiled or has changed since it was compiled.",
+                        hint="Run `awda compiletranslations`.",
+                        id="awda.W001",
+                    )
+                )
+    return problems

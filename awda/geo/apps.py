@@ -1,0 +1,10 @@
+"""Application configuration of geography."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GeoConfig(AppConfig):
+    name = "awda.geo"
+    label = "geo"
+    verbose_name = _("Geography")

@@ -1,0 +1,10 @@
+"""Application configuration of the portal and UI shell."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "awda.portal"
+    label = "portal"
+    verbose_name = _("Portal")

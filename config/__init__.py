@@ -1,0 +1,1 @@
+"""Awda's Django configuration: settings from environment variables, URLs, WSGI and ASGI."""

@@ -1,0 +1,35 @@
+"""Awda's URLs: pages, the API under /api/v1/, and its schema and docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from awda.accounts.api import views as accounts_api
+from awda.geo.api import views as geo_api
+
+api_v1 = [
+    path("me/", accounts_api.MeApi.as_view(), name="me"),
+    path("users/", accounts_api.UserListApi.as_view(), name="users"),
+    path("users/<uuid:user_uuid>/", accounts_api.UserDetailApi.as_view(), name="user"),
+    path("institutions/", accounts_api.InstitutionListApi.as_view(), name="institutions"),
+    path("institutions/<uuid:institution_uuid>/", accounts_api.InstitutionDetailApi.as_view(), name="institution"),
+    path("offices/", accounts_api.OfficeListApi.as_view(), name="offices"),
+    path("audit/", accounts_api.AuditListApi.as_view(), name="audit"),
+    path("tasks/<str:task_id>/", accounts_api.TaskProgressApi.as_view(), name="task"),
+    path("geo/governorates/", geo_api.GovernorateListApi.as_view(), name="governorates"),
+    path("geo/districts/", geo_api.DistrictListApi.as_view(), name="districts"),
+    path("geo/sub-districts/", geo_api.SubDistrictListApi.as_view(), name="sub_districts"),
+    path("geo/countries/", geo_api.CountryListApi.as_view(), name="countries"),
+]
+
+urlpatterns = [
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("", include("awda.accounts.urls")),
+    path("", include("awda.portal.urls")),
+]
+
+handler400 = "awda.portal.views.errors.bad_request"
+handler403 = "awda.portal.views.errors.permission_denied"
+handler404 = "awda.portal.views.errors.page_not_found"
+handler500 = "awda.portal.views.errors.server_error"
