@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 
@@ -51,10 +52,7 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if needs_second_factor(request.user) and not request.path.startswith(_EXEMPT_PREFIXES):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-                from django.utils.translation import gettext as _
-
-                body = error_body("two_factor_required", _("Confirm your sign-in with your authenticator code first."))
-                return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
-            return HttpResponseRedirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+                return JsonResponse(error_body("two_factor_required"), status=403, json_dumps_params={"ensure_ascii": False})
+            query = urlencode({"next": request.get_full_path()})
+            return HttpResponseRedirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -68,15 +68,19 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         candidates = [device] if device is not None else list(TOTPDevice.objects.filter(user=user, confirmed=True))
-        matched = next((d for d in candidates if d.verify_token(token)), None)
-        if matched is not None:
+        throttled = [d for d in candidates if not d.verify_is_allowed()[0]]
+        matched = next((d for d in candidates if d not in throttled and d.verify_token(token)), None)
+        if matched is None and throttled:
+            form.add_error("token", _("Too many wrong codes. Wait a few seconds and try the newest code."))
+        elif matched is not None:
             if not matched.confirmed:
                 matched.confirmed = True
                 matched.save(update_fields=["confirmed"])
                 messages.success(request, _("Two-factor authentication is now on for your account."))
             otp_login(request, matched)
             return HttpResponseRedirect(_safe_next(request))
-        form.add_error("token", _("This code is not valid. Check your device's clock and try the newest code."))
+        else:
+            form.add_error("token", _("This code is not valid. Check your device's clock and try the newest code."))
     context = {
         "form": form,
         "enrolling": device is not None,
