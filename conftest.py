@@ -26,12 +26,48 @@ def _english_and_fast_hashing(settings: Any) -> None:
 @pytest.fixture
 def world(db: Any) -> dict[str, Any]:
     """Two ministries; the first with offices in Baghdad (governorate-wide) and Erbil, the second in Baghdad."""
-    momd = Institution.objects.create(code="momd", type=InstitutionType.MINISTRY, name_ar="وزارة الهجرة والمهجرين", name_ckb="وەزارەتی کۆچ و کۆچبەران", name_en="Ministry of Migration and Displaced")
-    molsa = Institution.objects.create(code="molsa", type=InstitutionType.MINISTRY, name_ar="وزارة العمل", name_ckb="وەزارەتی کار", name_en="Ministry of Labour")
+    momd = Institution.objects.create(
+        code="momd",
+        type=InstitutionType.MINISTRY,
+        name_ar="وزارة الهجرة والمهجرين",
+        name_ckb="وەزارەتی کۆچ و کۆچبەران",
+        name_en="Ministry of Migration and Displaced",
+    )
+    molsa = Institution.objects.create(
+        code="molsa",
+        type=InstitutionType.MINISTRY,
+        name_ar="وزارة العمل",
+        name_ckb="وەزارەتی کار",
+        name_en="Ministry of Labour",
+    )
     offices = {
-        "momd_baghdad": Office.objects.create(institution=momd, name_ar="فرع بغداد", name_ckb="لقی بەغدا", name_en="Baghdad branch", governorate_id="IQG08", district_id="IQG08Q06", area_level=AreaLevel.GOVERNORATE),
-        "momd_erbil": Office.objects.create(institution=momd, name_ar="فرع أربيل", name_ckb="لقی هەولێر", name_en="Erbil branch", governorate_id="IQG11", district_id="IQG11Q02", area_level=AreaLevel.GOVERNORATE),
-        "molsa_baghdad": Office.objects.create(institution=molsa, name_ar="مقر بغداد", name_ckb="بارەگای بەغدا", name_en="Baghdad HQ", governorate_id="IQG08", district_id="IQG08Q03", area_level=AreaLevel.GOVERNORATE),
+        "momd_baghdad": Office.objects.create(
+            institution=momd,
+            name_ar="فرع بغداد",
+            name_ckb="لقی بەغدا",
+            name_en="Baghdad branch",
+            governorate_id="IQG08",
+            district_id="IQG08Q06",
+            area_level=AreaLevel.GOVERNORATE,
+        ),
+        "momd_erbil": Office.objects.create(
+            institution=momd,
+            name_ar="فرع أربيل",
+            name_ckb="لقی هەولێر",
+            name_en="Erbil branch",
+            governorate_id="IQG11",
+            district_id="IQG11Q02",
+            area_level=AreaLevel.GOVERNORATE,
+        ),
+        "molsa_baghdad": Office.objects.create(
+            institution=molsa,
+            name_ar="مقر بغداد",
+            name_ckb="بارەگای بەغدا",
+            name_en="Baghdad HQ",
+            governorate_id="IQG08",
+            district_id="IQG08Q03",
+            area_level=AreaLevel.GOVERNORATE,
+        ),
     }
     return {"momd": momd, "molsa": molsa, **offices}
 

@@ -11,7 +11,11 @@ api_v1 = [
     path("users/", accounts_api.UserListApi.as_view(), name="users"),
     path("users/<uuid:user_uuid>/", accounts_api.UserDetailApi.as_view(), name="user"),
     path("institutions/", accounts_api.InstitutionListApi.as_view(), name="institutions"),
-    path("institutions/<uuid:institution_uuid>/", accounts_api.InstitutionDetailApi.as_view(), name="institution"),
+    path(
+        "institutions/<uuid:institution_uuid>/",
+        accounts_api.InstitutionDetailApi.as_view(),
+        name="institution",
+    ),
     path("offices/", accounts_api.OfficeListApi.as_view(), name="offices"),
     path("audit/", accounts_api.AuditListApi.as_view(), name="audit"),
     path("tasks/<str:task_id>/", accounts_api.TaskProgressApi.as_view(), name="task"),

@@ -12,9 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent / "awda"
 
 # Pages open to everyone on purpose; every other URL needs a signed-in user.
 PUBLIC_URL_NAMES = {
-    "portal:landing", "portal:set_language", "accounts:login", "accounts:logout", "accounts:password_reset",
-    "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete",
-    "api-schema", "api-docs",
+    "portal:landing",
+    "portal:set_language",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "api-schema",
+    "api-docs",
 }
 
 
@@ -37,7 +44,11 @@ def test_every_awda_model_has_timestamps() -> None:
         names = {f.name for f in model._meta.get_fields()}
         if model._meta.label in ("core.AuditEntry",):
             continue  # its own "at" is the timestamp, and rows never change
-        if not ({"created_at", "updated_at"} <= names or {"date_joined", "updated_at"} <= names or model.__module__ == "awda.geo.models"):
+        if not (
+            {"created_at", "updated_at"} <= names
+            or {"date_joined", "updated_at"} <= names
+            or model.__module__ == "awda.geo.models"
+        ):
             missing.append(model._meta.label)
     assert missing == []
 
@@ -48,14 +59,16 @@ def test_every_url_is_protected_unless_public_on_purpose(client: object, db: obj
     anonymous = Client()
     open_urls = []
     for pattern, name in _patterns(get_resolver()):
-        if name in PUBLIC_URL_NAMES or "<" in pattern and name in PUBLIC_URL_NAMES:
+        if name in PUBLIC_URL_NAMES or ("<" in pattern and name in PUBLIC_URL_NAMES):
             continue
         url = "/" + pattern.replace("<uuid:user_uuid>", "00000000-0000-0000-0000-000000000000")
         url = url.replace("<uuid:institution_uuid>", "00000000-0000-0000-0000-000000000000")
         url = url.replace("<uuid:office_uuid>", "00000000-0000-0000-0000-000000000000")
         url = url.replace("<str:task_id>", "x").replace("<uidb64>", "x").replace("<token>", "x")
         response = anonymous.get(url)
-        redirected_to_login = response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        redirected_to_login = response.status_code == 302 and response["Location"].startswith(
+            "/accounts/login/"
+        )
         if not (redirected_to_login or response.status_code in (401, 405)):
             open_urls.append((name, url, response.status_code))
     assert open_urls == []
@@ -69,7 +82,7 @@ def test_urls_name_objects_by_uuid_never_by_key() -> None:
 def test_every_module_says_what_it_is_for() -> None:
     missing = []
     for path in ROOT.rglob("*.py"):
-        if "migrations" in path.parts or path.name == "__init__.py" and path.stat().st_size == 0:
+        if "migrations" in path.parts or (path.name == "__init__.py" and path.stat().st_size == 0):
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if not ast.get_docstring(tree):

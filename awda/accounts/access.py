@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid as uuid_module
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
 
 from awda.accounts.models import User
 from awda.accounts.queries import users_visible_to
@@ -19,4 +21,12 @@ def access_user_by_uuid(viewer: User, user_uuid: uuid_module.UUID | str) -> User
     except (User.DoesNotExist, ValueError, TypeError) as error:
         raise NotFound(_("Not found.")) from error
     audit.record(actor=viewer, action=AuditAction.READ, obj=user)
+    return user
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The request's user as an account; views behind login_required or IsAuthenticated use it."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotFound(_("Not found."))
     return user

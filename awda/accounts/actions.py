@@ -17,7 +17,18 @@ from awda.core import audit
 from awda.core.errors import AwdaError, PermissionDenied
 from awda.core.models import AuditAction
 
-USER_FIELDS = ("first_name", "last_name", "email", "phone", "role", "scope", "institution", "office", "is_active", "language")
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "role",
+    "scope",
+    "institution",
+    "office",
+    "is_active",
+    "language",
+)
 # Supervisors manage their own unit; they cannot hand out roles above their own.
 UNIT_ASSIGNABLE_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR})
 
@@ -26,17 +37,32 @@ def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(obj, f"{name}_id", getattr(obj, name, None)) for name in fields}
 
 
-def _check_user_assignment(*, actor: User, role: str, institution: Institution | None, office: Office | None) -> None:
+def _check_user_assignment(
+    *, actor: User, role: str, institution: Institution | None, office: Office | None
+) -> None:
     if office is not None and institution is not None and office.institution_id != institution.pk:
-        raise AwdaError(_("The office does not belong to the chosen institution."), code="invalid", fields={"office": [_("The office does not belong to the chosen institution.")]})
+        raise AwdaError(
+            _("The office does not belong to the chosen institution."),
+            code="invalid",
+            fields={"office": [_("The office does not belong to the chosen institution.")]},
+        )
     if role != Role.RETURNEE and institution is None:
-        raise AwdaError(_("Staff must belong to an institution."), code="invalid", fields={"institution": [_("Staff must belong to an institution.")]})
+        raise AwdaError(
+            _("Staff must belong to an institution."),
+            code="invalid",
+            fields={"institution": [_("Staff must belong to an institution.")]},
+        )
     if has_capability(actor, Capability.MANAGE_ALL_USERS):
         return
     if has_capability(actor, Capability.MANAGE_UNIT_USERS):
         if role not in UNIT_ASSIGNABLE_ROLES:
             raise PermissionDenied(_("You may not give this role."))
-        if institution is None or institution.pk != actor.institution_id or office is None or office.pk != actor.office_id:
+        if (
+            institution is None
+            or institution.pk != actor.institution_id
+            or office is None
+            or office.pk != actor.office_id
+        ):
             raise PermissionDenied(_("You may only manage accounts of your own office."))
         return
     raise PermissionDenied(_("You are not allowed to manage accounts."))
@@ -60,15 +86,29 @@ def user_create(
 ) -> User:
     _check_user_assignment(actor=actor, role=role, institution=institution, office=office)
     if User.objects.filter(username__iexact=username).exists():
-        raise AwdaError(_("This user name is taken."), code="invalid", fields={"username": [_("This user name is taken.")]})
+        raise AwdaError(
+            _("This user name is taken."),
+            code="invalid",
+            fields={"username": [_("This user name is taken.")]},
+        )
     user = User(
-        username=username, role=role, institution=institution, office=office, first_name=first_name,
-        last_name=last_name, email=email, phone=phone, scope=scope or default_scope(role), language=language,
+        username=username,
+        role=role,
+        institution=institution,
+        office=office,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+        scope=scope or default_scope(role),
+        language=language,
     )
     try:
         validate_password(password, user)
     except ValidationError as error:
-        raise AwdaError(_("The password is not strong enough."), code="invalid", fields={"password": list(error.messages)}) from error
+        raise AwdaError(
+            _("The password is not strong enough."), code="invalid", fields={"password": list(error.messages)}
+        ) from error
     user.set_password(password)
     user.save()
     audit.record(actor=actor, action=AuditAction.CREATE, obj=user, fields=("username", *USER_FIELDS))
@@ -106,7 +146,9 @@ def user_token_create(*, user: User) -> Token:
     """A new API token for the user; an earlier one stops working."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    audit.record(actor=user, action=AuditAction.CREATE, object_type="authtoken.token", object_id=str(user.uuid))
+    audit.record(
+        actor=user, action=AuditAction.CREATE, object_type="authtoken.token", object_id=str(user.uuid)
+    )
     return token
 
 
@@ -114,7 +156,9 @@ def user_token_create(*, user: User) -> Token:
 def user_token_revoke(*, user: User) -> None:
     deleted, _counts = Token.objects.filter(user=user).delete()
     if deleted:
-        audit.record(actor=user, action=AuditAction.DELETE, object_type="authtoken.token", object_id=str(user.uuid))
+        audit.record(
+            actor=user, action=AuditAction.DELETE, object_type="authtoken.token", object_id=str(user.uuid)
+        )
 
 
 INSTITUTION_FIELDS = ("code", "name_ar", "name_ckb", "name_en", "type", "parent", "is_active")
@@ -130,7 +174,9 @@ def _require(actor: User, capability: Capability) -> None:
 def institution_create(*, actor: User, **values: Any) -> Institution:
     _require(actor, Capability.MANAGE_INSTITUTIONS)
     if Institution.objects.filter(code=values.get("code")).exists():
-        raise AwdaError(_("This short code is taken."), code="invalid", fields={"code": [_("This short code is taken.")]})
+        raise AwdaError(
+            _("This short code is taken."), code="invalid", fields={"code": [_("This short code is taken.")]}
+        )
     institution = Institution.objects.create(**{k: v for k, v in values.items() if k in INSTITUTION_FIELDS})
     audit.record(actor=actor, action=AuditAction.CREATE, obj=institution, fields=values.keys())
     return institution
@@ -144,7 +190,9 @@ def institution_update(*, actor: User, institution: Institution, **changes: Any)
         if name in INSTITUTION_FIELDS:
             setattr(institution, name, value)
     if Institution.objects.filter(code=institution.code).exclude(pk=institution.pk).exists():
-        raise AwdaError(_("This short code is taken."), code="invalid", fields={"code": [_("This short code is taken.")]})
+        raise AwdaError(
+            _("This short code is taken."), code="invalid", fields={"code": [_("This short code is taken.")]}
+        )
     changed = audit.changed_field_names(before, _snapshot(institution, INSTITUTION_FIELDS))
     if changed:
         institution.save()
@@ -163,7 +211,9 @@ def _check_office_place(values: dict[str, Any]) -> None:
 def office_create(*, actor: User, institution: Institution, **values: Any) -> Office:
     _require(actor, Capability.MANAGE_INSTITUTIONS)
     _check_office_place(values)
-    office = Office.objects.create(institution=institution, **{k: v for k, v in values.items() if k in OFFICE_FIELDS})
+    office = Office.objects.create(
+        institution=institution, **{k: v for k, v in values.items() if k in OFFICE_FIELDS}
+    )
     audit.record(actor=actor, action=AuditAction.CREATE, obj=office, fields=values.keys())
     return office
 

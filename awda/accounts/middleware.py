@@ -52,7 +52,9 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if needs_second_factor(request.user) and not request.path.startswith(_EXEMPT_PREFIXES):
             if request.path.startswith("/api/"):
-                return JsonResponse(error_body("two_factor_required"), status=403, json_dumps_params={"ensure_ascii": False})
+                return JsonResponse(
+                    error_body("two_factor_required"), status=403, json_dumps_params={"ensure_ascii": False}
+                )
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -20,7 +21,11 @@ class Institution(TranslatedNameMixin, PublicModel):
     name_en = models.CharField(_("name (English)"), max_length=200)
     type = models.CharField(_("type"), max_length=40, choices=InstitutionType.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("part of"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -60,11 +65,19 @@ class User(AbstractUser):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     institution = models.ForeignKey(
-        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Institution,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name=_("institution"),
     )
     office = models.ForeignKey(
-        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        Office,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
         verbose_name=_("office"),
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.CASE_WORKER)
@@ -75,7 +88,7 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects: UserManager[User] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["username"]

@@ -71,7 +71,9 @@ class DataScope:
         return NOTHING
 
 
-def scope_records(user: Any, queryset: QuerySet[M], paths: ScopePaths, *, also: Q | None = None) -> QuerySet[M]:
+def scope_records(
+    user: Any, queryset: QuerySet[M], paths: ScopePaths, *, also: Q | None = None
+) -> QuerySet[M]:
     """The rows of ``queryset`` within the user's data scope (plus ``also``, e.g. records referred to them)."""
     if not has_capability(user, Capability.VIEW_RECORDS):
         return queryset.none()

@@ -92,9 +92,7 @@ class ChainBreak:
     expected_seq: int | None = None
 
 
-def verify(
-    *, chunk_size: int = 5000, on_progress: Callable[[int], None] | None = None
-) -> ChainBreak | None:
+def verify(*, chunk_size: int = 5000, on_progress: Callable[[int], None] | None = None) -> ChainBreak | None:
     """Walk the chain in order; return the first broken link, or None when the chain is whole."""
     expected_seq, prev_hash = 1, GENESIS
     checked = 0

@@ -7,7 +7,7 @@ from django import forms
 from awda.core.errors import AwdaError
 
 
-def add_error_to_form(form: forms.Form, error: AwdaError) -> None:
+def add_error_to_form(form: forms.BaseForm, error: AwdaError) -> None:
     if not error.fields:
         form.add_error(None, str(error.message))
         return

@@ -101,9 +101,7 @@ class TaskProgress(models.Model):
 
     task_id = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=64)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     current = models.PositiveBigIntegerField(default=0)
     total = models.PositiveBigIntegerField(default=0)
     outcome = models.JSONField(default=dict, blank=True)

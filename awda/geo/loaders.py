@@ -17,8 +17,10 @@ def read_rows(name: str) -> list[dict[str, str]]:
 def load_countries(country_model: Any) -> int:
     rows = read_rows("countries.csv")
     country_model.objects.bulk_create(
-        [country_model(**row) for row in rows], update_conflicts=True,
-        unique_fields=["iso2"], update_fields=["iso3", "numeric", "name_ar", "name_ckb", "name_en"],
+        [country_model(**row) for row in rows],
+        update_conflicts=True,
+        unique_fields=["iso2"],
+        update_fields=["iso3", "numeric", "name_ar", "name_ckb", "name_en"],
     )
     return len(rows)
 
@@ -31,16 +33,26 @@ def load_admin_areas(governorate_model: Any, district_model: Any, sub_district_m
         by_level[row["level"]].append(row)
     governorate_model.objects.bulk_create(
         [governorate_model(pcode=r["pcode"], **{n: r[n] for n in names}) for r in by_level["1"]],
-        update_conflicts=True, unique_fields=["pcode"], update_fields=list(names),
+        update_conflicts=True,
+        unique_fields=["pcode"],
+        update_fields=list(names),
     )
     district_model.objects.bulk_create(
-        [district_model(pcode=r["pcode"], governorate_id=r["parent_pcode"], **{n: r[n] for n in names})
-         for r in by_level["2"]],
-        update_conflicts=True, unique_fields=["pcode"], update_fields=[*names, "governorate"],
+        [
+            district_model(pcode=r["pcode"], governorate_id=r["parent_pcode"], **{n: r[n] for n in names})
+            for r in by_level["2"]
+        ],
+        update_conflicts=True,
+        unique_fields=["pcode"],
+        update_fields=[*names, "governorate"],
     )
     sub_district_model.objects.bulk_create(
-        [sub_district_model(pcode=r["pcode"], district_id=r["parent_pcode"], **{n: r[n] for n in names})
-         for r in by_level["3"]],
-        update_conflicts=True, unique_fields=["pcode"], update_fields=[*names, "district"],
+        [
+            sub_district_model(pcode=r["pcode"], district_id=r["parent_pcode"], **{n: r[n] for n in names})
+            for r in by_level["3"]
+        ],
+        update_conflicts=True,
+        unique_fields=["pcode"],
+        update_fields=[*names, "district"],
     )
     return len(rows)

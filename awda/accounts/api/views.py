@@ -16,8 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from awda.accounts import actions, queries
-from awda.accounts.access import access_user_by_uuid
-from awda.accounts.enums import Role, ScopeLevel
+from awda.accounts.access import access_user_by_uuid, signed_in_user
+from awda.accounts.enums import InstitutionType, Role, ScopeLevel
 from awda.accounts.models import Institution, Office, User
 from awda.accounts.roles import Capability, has_capability
 from awda.core.errors import NotFound, PermissionDenied
@@ -38,7 +38,18 @@ class OfficeRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Office
-        fields = ["uuid", "institution", "name", "name_ar", "name_ckb", "name_en", "governorate", "district", "area_level", "is_active"]
+        fields = [
+            "uuid",
+            "institution",
+            "name",
+            "name_ar",
+            "name_ckb",
+            "name_en",
+            "governorate",
+            "district",
+            "area_level",
+            "is_active",
+        ]
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -47,7 +58,20 @@ class UserOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["uuid", "username", "first_name", "last_name", "email", "phone", "role", "scope", "language", "is_active", "institution", "office"]
+        fields = [
+            "uuid",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "scope",
+            "language",
+            "is_active",
+            "institution",
+            "office",
+        ]
 
 
 def _require(user: Any, *capabilities: Capability) -> None:
@@ -73,15 +97,21 @@ class UserFilter(django_filters.FilterSet):
         fields = ["q", "role", "institution", "office", "is_active"]
 
     def search(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
-        return queryset.filter(Q(username__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value))
+        return queryset.filter(
+            Q(username__icontains=value) | Q(first_name__icontains=value) | Q(last_name__icontains=value)
+        )
 
 
 class UserCreateInputSerializer(serializers.Serializer):
     username = serializers.RegexField(r"^[\w.@+-]+$", max_length=150)
     password = serializers.CharField(write_only=True)
     role = serializers.ChoiceField(choices=Role.choices)
-    institution = serializers.SlugRelatedField(slug_field="uuid", queryset=Institution.objects.all(), required=False, allow_null=True)
-    office = serializers.SlugRelatedField(slug_field="uuid", queryset=Office.objects.all(), required=False, allow_null=True)
+    institution = serializers.SlugRelatedField(
+        slug_field="uuid", queryset=Institution.objects.all(), required=False, allow_null=True
+    )
+    office = serializers.SlugRelatedField(
+        slug_field="uuid", queryset=Office.objects.all(), required=False, allow_null=True
+    )
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -99,9 +129,11 @@ class UserListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[User]:
         _require(self.request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
-        return queries.users_visible_to(self.request.user)  # type: ignore[arg-type]
+        return queries.users_visible_to(signed_in_user(self.request))
 
-    @extend_schema(request=UserCreateInputSerializer, responses={201: UserOutputSerializer}, summary="Create an account")
+    @extend_schema(
+        request=UserCreateInputSerializer, responses={201: UserOutputSerializer}, summary="Create an account"
+    )
     def post(self, request: Request) -> Response:
         _require(request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
         data = UserCreateInputSerializer(data=request.data)
@@ -109,14 +141,18 @@ class UserListApi(generics.ListAPIView):
         values = dict(data.validated_data)
         values.setdefault("institution", None)
         values.setdefault("office", None)
-        user = actions.user_create(actor=request.user, **values)  # type: ignore[arg-type]
+        user = actions.user_create(actor=signed_in_user(request), **values)
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
 class UserUpdateInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices, required=False)
-    institution = serializers.SlugRelatedField(slug_field="uuid", queryset=Institution.objects.all(), required=False, allow_null=True)
-    office = serializers.SlugRelatedField(slug_field="uuid", queryset=Office.objects.all(), required=False, allow_null=True)
+    institution = serializers.SlugRelatedField(
+        slug_field="uuid", queryset=Institution.objects.all(), required=False, allow_null=True
+    )
+    office = serializers.SlugRelatedField(
+        slug_field="uuid", queryset=Office.objects.all(), required=False, allow_null=True
+    )
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
@@ -129,25 +165,31 @@ class UserDetailApi(APIView):
     @extend_schema(responses=UserOutputSerializer, summary="One account (the read is audited)")
     def get(self, request: Request, user_uuid: str) -> Response:
         _require(request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
-        return Response(UserOutputSerializer(access_user_by_uuid(request.user, user_uuid)).data)  # type: ignore[arg-type]
+        return Response(UserOutputSerializer(access_user_by_uuid(signed_in_user(request), user_uuid)).data)
 
-    @extend_schema(request=UserUpdateInputSerializer, responses=UserOutputSerializer, summary="Change an account")
+    @extend_schema(
+        request=UserUpdateInputSerializer, responses=UserOutputSerializer, summary="Change an account"
+    )
     def patch(self, request: Request, user_uuid: str) -> Response:
         _require(request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
-        subject = access_user_by_uuid(request.user, user_uuid)  # type: ignore[arg-type]
+        subject = access_user_by_uuid(signed_in_user(request), user_uuid)
         data = UserUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user = actions.user_update(actor=request.user, user=subject, **data.validated_data)  # type: ignore[arg-type]
+        user = actions.user_update(actor=signed_in_user(request), user=subject, **data.validated_data)
         return Response(UserOutputSerializer(user).data)
 
 
-class InstitutionInputSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="uuid", queryset=Institution.objects.all(), required=False, allow_null=True)
-
-    class Meta:
-        model = Institution
-        fields = ["code", "name_ar", "name_ckb", "name_en", "type", "parent", "is_active"]
-        extra_kwargs = {"code": {"validators": []}}
+class InstitutionInputSerializer(serializers.Serializer):
+    code = serializers.SlugField(max_length=40)
+    name_ar = serializers.CharField(max_length=200)
+    name_ckb = serializers.CharField(max_length=200)
+    name_en = serializers.CharField(max_length=200)
+    type = serializers.ChoiceField(choices=InstitutionType.choices)
+    # The stubs declare Field.parent; this "parent" is the institution an institution belongs to.
+    parent = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="uuid", queryset=Institution.objects.all(), required=False, allow_null=True
+    )
+    is_active = serializers.BooleanField(required=False)
 
 
 class InstitutionListApi(generics.ListAPIView):
@@ -158,12 +200,16 @@ class InstitutionListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Institution]:
         return queries.institutions_list()
 
-    @extend_schema(request=InstitutionInputSerializer, responses={201: InstitutionRefSerializer}, summary="Create an institution")
+    @extend_schema(
+        request=InstitutionInputSerializer,
+        responses={201: InstitutionRefSerializer},
+        summary="Create an institution",
+    )
     def post(self, request: Request) -> Response:
         _require(request.user, Capability.MANAGE_INSTITUTIONS)
         data = InstitutionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        institution = actions.institution_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        institution = actions.institution_create(actor=signed_in_user(request), **data.validated_data)
         return Response(InstitutionRefSerializer(institution).data, status=status.HTTP_201_CREATED)
 
 
@@ -182,9 +228,11 @@ class InstitutionDetailApi(APIView):
     def patch(self, request: Request, institution_uuid: str) -> Response:
         _require(request.user, Capability.MANAGE_INSTITUTIONS)
         institution = self._get(institution_uuid)
-        data = InstitutionInputSerializer(institution, data=request.data, partial=True)
+        data = InstitutionInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        institution = actions.institution_update(actor=request.user, institution=institution, **data.validated_data)  # type: ignore[arg-type]
+        institution = actions.institution_update(
+            actor=signed_in_user(request), institution=institution, **data.validated_data
+        )
         return Response(InstitutionRefSerializer(institution).data)
 
 
@@ -215,20 +263,33 @@ class OfficeListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Office]:
         return queries.offices_list()
 
-    @extend_schema(request=OfficeInputSerializer, responses={201: OfficeRefSerializer}, summary="Create an office")
+    @extend_schema(
+        request=OfficeInputSerializer, responses={201: OfficeRefSerializer}, summary="Create an office"
+    )
     def post(self, request: Request) -> Response:
         _require(request.user, Capability.MANAGE_INSTITUTIONS)
         data = OfficeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        office = actions.office_create(actor=request.user, **values)  # type: ignore[arg-type]
+        office = actions.office_create(actor=signed_in_user(request), **values)
         return Response(OfficeRefSerializer(office).data, status=status.HTTP_201_CREATED)
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["seq", "at", "actor_username", "action", "object_type", "object_id", "changed_fields", "request_id", "ip_address", "hash"]
+        fields = [
+            "seq",
+            "at",
+            "actor_username",
+            "action",
+            "object_type",
+            "object_id",
+            "changed_fields",
+            "request_id",
+            "ip_address",
+            "hash",
+        ]
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -260,7 +321,17 @@ class TaskProgressSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskProgress
-        fields = ["task_id", "kind", "status", "current", "total", "percent", "outcome", "created_at", "updated_at"]
+        fields = [
+            "task_id",
+            "kind",
+            "status",
+            "current",
+            "total",
+            "percent",
+            "outcome",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_status(self, progress: TaskProgress) -> str:
         try:

@@ -26,7 +26,10 @@ MAY_MANAGE: dict[str, set[str]] = {
 
 @pytest.fixture
 def targets(make_user: Any) -> dict[str, User]:
-    return {office: make_user(Role.CASE_WORKER, office, f"target.{office}", first_name="Original") for office in TARGET_OFFICES}
+    return {
+        office: make_user(Role.CASE_WORKER, office, f"target.{office}", first_name="Original")
+        for office in TARGET_OFFICES
+    }
 
 
 def _state() -> tuple[int, int, list[tuple[str, str]]]:
@@ -39,7 +42,9 @@ def _state() -> tuple[int, int, list[tuple[str, str]]]:
 
 @pytest.mark.parametrize("role", list(Role.values))
 @pytest.mark.parametrize("office", TARGET_OFFICES)
-def test_read_and_update_an_account_through_the_api(role: str, office: str, make_user: Any, targets: dict[str, User]) -> None:
+def test_read_and_update_an_account_through_the_api(
+    role: str, office: str, make_user: Any, targets: dict[str, User]
+) -> None:
     actor = make_user(role, "momd_baghdad", f"actor.{role}")
     client = verified_api_client(actor)
     target = targets[office]
@@ -71,21 +76,32 @@ def test_read_and_update_an_account_through_the_api(role: str, office: str, make
 
 @pytest.mark.parametrize("role", list(Role.values))
 @pytest.mark.parametrize("office", TARGET_OFFICES)
-def test_create_an_account_in_an_office(role: str, office: str, make_user: Any, world: dict[str, Any]) -> None:
+def test_create_an_account_in_an_office(
+    role: str, office: str, make_user: Any, world: dict[str, Any]
+) -> None:
     actor = make_user(role, "momd_baghdad", f"actor.{role}")
     client = verified_api_client(actor)
     place = world[office]
     before = _state()
     response = client.post(
         "/api/v1/users/",
-        {"username": "newcomer", "password": "a sound passphrase 42", "role": Role.CASE_WORKER,
-         "institution": str(place.institution.uuid), "office": str(place.uuid)},
+        {
+            "username": "newcomer",
+            "password": "a sound passphrase 42",
+            "role": Role.CASE_WORKER,
+            "institution": str(place.institution.uuid),
+            "office": str(place.uuid),
+        },
         format="json",
     )
     if office in MAY_MANAGE.get(role, set()):
         assert response.status_code == 201
         created = User.objects.get(username="newcomer")
-        assert (created.institution_id, created.office_id, created.role) == (place.institution_id, place.pk, Role.CASE_WORKER)
+        assert (created.institution_id, created.office_id, created.role) == (
+            place.institution_id,
+            place.pk,
+            Role.CASE_WORKER,
+        )
         assert AuditEntry.objects.filter(action="create", object_id=str(created.uuid)).count() == 1
     else:
         assert response.status_code == 403
@@ -93,13 +109,26 @@ def test_create_an_account_in_an_office(role: str, office: str, make_user: Any, 
 
 
 @pytest.mark.parametrize("given_role", [Role.ADMINISTRATOR, Role.DATA_STEWARD, Role.ANALYST])
-def test_supervisors_cannot_hand_out_higher_roles(given_role: str, make_user: Any, world: dict[str, Any], targets: dict[str, User]) -> None:
+def test_supervisors_cannot_hand_out_higher_roles(
+    given_role: str, make_user: Any, world: dict[str, Any], targets: dict[str, User]
+) -> None:
     client = verified_api_client(make_user(Role.SUPERVISOR, "momd_baghdad", "boss"))
     place = world["momd_baghdad"]
     before = _state()
-    created = client.post("/api/v1/users/", {"username": "climber", "password": "a sound passphrase 42", "role": given_role,
-                                             "institution": str(place.institution.uuid), "office": str(place.uuid)}, format="json")
-    promoted = client.patch(f"/api/v1/users/{targets['momd_baghdad'].uuid}/", {"role": given_role}, format="json")
+    created = client.post(
+        "/api/v1/users/",
+        {
+            "username": "climber",
+            "password": "a sound passphrase 42",
+            "role": given_role,
+            "institution": str(place.institution.uuid),
+            "office": str(place.uuid),
+        },
+        format="json",
+    )
+    promoted = client.patch(
+        f"/api/v1/users/{targets['momd_baghdad'].uuid}/", {"role": given_role}, format="json"
+    )
     assert (created.status_code, promoted.status_code) == (403, 403)
     assert promoted.json()["error"] == {"code": "permission_denied", "message": "You may not give this role."}
     # Only the read of the target by the supervisor was recorded.
@@ -117,18 +146,29 @@ def test_list_accounts_shows_only_the_scope(role: str, make_user: Any, targets: 
         assert response.status_code == 200
         assert response.json()["count"] == 4
     elif role == Role.SUPERVISOR:
-        assert sorted(u["username"] for u in response.json()["results"]) == ["actor.supervisor", "target.momd_baghdad"]
+        assert sorted(u["username"] for u in response.json()["results"]) == [
+            "actor.supervisor",
+            "target.momd_baghdad",
+        ]
     else:
         assert response.status_code == 403
 
 
 @pytest.mark.parametrize("role", list(Role.values))
-def test_institutions_and_audit_are_for_administrators(role: str, make_user: Any, world: dict[str, Any]) -> None:
+def test_institutions_and_audit_are_for_administrators(
+    role: str, make_user: Any, world: dict[str, Any]
+) -> None:
     actor = make_user(role, "momd_baghdad", f"actor.{role}")
     client = verified_api_client(actor)
     before = (_state(), Institution.objects.count())
-    created = client.post("/api/v1/institutions/", {"code": "newngo", "type": "ngo", "name_ar": "منظمة", "name_ckb": "ڕێکخراو", "name_en": "NGO"}, format="json")
-    changed = client.patch(f"/api/v1/institutions/{world['molsa'].uuid}/", {"name_en": "Renamed"}, format="json")
+    created = client.post(
+        "/api/v1/institutions/",
+        {"code": "newngo", "type": "ngo", "name_ar": "منظمة", "name_ckb": "ڕێکخراو", "name_en": "NGO"},
+        format="json",
+    )
+    changed = client.patch(
+        f"/api/v1/institutions/{world['molsa'].uuid}/", {"name_en": "Renamed"}, format="json"
+    )
     audit = client.get("/api/v1/audit/")
     if role == Role.ADMINISTRATOR:
         assert (created.status_code, changed.status_code, audit.status_code) == (201, 200, 200)
@@ -141,14 +181,25 @@ def test_institutions_and_audit_are_for_administrators(role: str, make_user: Any
 
 @pytest.mark.parametrize("role", list(Role.values))
 @pytest.mark.parametrize("office", TARGET_OFFICES)
-def test_account_pages_follow_the_same_rules(role: str, office: str, make_user: Any, targets: dict[str, User]) -> None:
+def test_account_pages_follow_the_same_rules(
+    role: str, office: str, make_user: Any, targets: dict[str, User]
+) -> None:
     actor = make_user(role, "momd_baghdad", f"actor.{role}")
     client = verified_client(actor)
     target = targets[office]
     before = _state()
     page = client.get(f"/manage/users/{target.uuid}/")
-    post = client.post(f"/manage/users/{target.uuid}/", {"first_name": "Changed", "role": Role.CASE_WORKER, "scope": "office_area",
-                                                        "institution": target.institution_id, "office": target.office_id, "is_active": "on"})
+    post = client.post(
+        f"/manage/users/{target.uuid}/",
+        {
+            "first_name": "Changed",
+            "role": Role.CASE_WORKER,
+            "scope": "office_area",
+            "institution": target.institution_id,
+            "office": target.office_id,
+            "is_active": "on",
+        },
+    )
     if office in MAY_MANAGE.get(role, set()):
         assert page.status_code == 200
         assert post.status_code == 302

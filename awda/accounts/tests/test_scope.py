@@ -46,7 +46,14 @@ def test_district_offices_see_only_their_district(people: dict[str, User], world
     # Same governorate, other district: a second Baghdad office of the ministry.
     from awda.accounts.models import Office
 
-    karkh = Office.objects.create(institution=world["momd"], name_ar="الكرخ", name_ckb="کەرخ", name_en="Karkh", governorate_id="IQG08", district_id="IQG08Q03")
+    karkh = Office.objects.create(
+        institution=world["momd"],
+        name_ar="الكرخ",
+        name_ckb="کەرخ",
+        name_en="Karkh",
+        governorate_id="IQG08",
+        district_id="IQG08Q03",
+    )
     User.objects.filter(username="bgd2").update(office=karkh)
     assert _visible(viewer) == {"bgd"}
 
@@ -57,8 +64,20 @@ def test_assigned_scope_sees_only_what_is_assigned(people: dict[str, User]) -> N
     assert _visible(viewer) == {"bgd"}  # for accounts, "assigned" is the account itself
 
 
-@pytest.mark.parametrize("role", [Role.SERVICE_PROVIDER, Role.EMPLOYER, Role.ANALYST, Role.COMMITTEE_SECRETARIAT, Role.ADMINISTRATOR, Role.RETURNEE])
-def test_roles_that_do_not_read_records_see_nothing(role: str, make_user: Any, people: dict[str, User]) -> None:
+@pytest.mark.parametrize(
+    "role",
+    [
+        Role.SERVICE_PROVIDER,
+        Role.EMPLOYER,
+        Role.ANALYST,
+        Role.COMMITTEE_SECRETARIAT,
+        Role.ADMINISTRATOR,
+        Role.RETURNEE,
+    ],
+)
+def test_roles_that_do_not_read_records_see_nothing(
+    role: str, make_user: Any, people: dict[str, User]
+) -> None:
     viewer = make_user(role, "momd_baghdad", f"v-{role}", scope=ScopeLevel.INSTITUTION)
     assert _visible(viewer) == set()
 

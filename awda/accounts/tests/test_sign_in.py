@@ -47,7 +47,9 @@ def test_wrong_password_is_refused_with_a_clear_message(make_user: Any) -> None:
 
 
 @pytest.mark.django_db
-def test_account_locks_after_repeated_failures_even_with_the_right_password(make_user: Any, settings: Any) -> None:
+def test_account_locks_after_repeated_failures_even_with_the_right_password(
+    make_user: Any, settings: Any
+) -> None:
     user = make_user(Role.CASE_WORKER)
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
@@ -65,7 +67,10 @@ def test_account_locks_after_repeated_failures_even_with_the_right_password(make
 
 @pytest.mark.django_db
 def test_lockout_of_one_account_leaves_others_alone(make_user: Any, settings: Any) -> None:
-    victim, colleague = make_user(Role.CASE_WORKER, username="victim"), make_user(Role.CASE_WORKER, username="colleague")
+    victim, colleague = (
+        make_user(Role.CASE_WORKER, username="victim"),
+        make_user(Role.CASE_WORKER, username="colleague"),
+    )
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(client, victim.username, "wrong")
@@ -142,7 +147,11 @@ def test_idle_session_expires(make_user: Any, settings: Any) -> None:
     # Each request pushes the expiry forward by the idle time...
     session = Session.objects.get()
     remaining = session.expire_date - timezone.now()
-    assert timedelta(seconds=settings.SESSION_COOKIE_AGE - 60) < remaining <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    assert (
+        timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+        < remaining
+        <= timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    )
     # ...and once the idle time has passed, the next request must sign in again.
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/home/")
@@ -154,11 +163,21 @@ def test_password_change(make_user: Any) -> None:
     user = make_user(Role.CASE_WORKER)
     client = Client()
     _sign_in(client, user.username, PASSWORD)
-    weak = client.post("/accounts/password/change/", {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"})
+    weak = client.post(
+        "/accounts/password/change/",
+        {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"},
+    )
     assert weak.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
-    ok = client.post("/accounts/password/change/", {"old_password": PASSWORD, "new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"})
+    ok = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a brand new passphrase",
+            "new_password2": "a brand new passphrase",
+        },
+    )
     assert ok["Location"] == "/accounts/profile/"
     user.refresh_from_db()
     assert user.check_password("a brand new passphrase")
@@ -168,14 +187,23 @@ def test_password_change(make_user: Any) -> None:
 def test_password_reset_by_email(make_user: Any) -> None:
     user = make_user(Role.CASE_WORKER, email="ali@example.org")
     client = Client()
-    assert client.post("/accounts/password/reset/", {"email": "ali@example.org"})["Location"] == "/accounts/password/reset/sent/"
-    assert client.post("/accounts/password/reset/", {"email": "nobody@example.org"})["Location"] == "/accounts/password/reset/sent/"
+    assert (
+        client.post("/accounts/password/reset/", {"email": "ali@example.org"})["Location"]
+        == "/accounts/password/reset/sent/"
+    )
+    assert (
+        client.post("/accounts/password/reset/", {"email": "nobody@example.org"})["Location"]
+        == "/accounts/password/reset/sent/"
+    )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ali@example.org"]
-    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)  # type: ignore[union-attr]
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+/)", str(mail.outbox[0].body)).group(1)  # type: ignore[union-attr]
     form = client.get(link, follow=True)
     assert form.status_code == 200
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "another fine passphrase", "new_password2": "another fine passphrase"})
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "another fine passphrase", "new_password2": "another fine passphrase"},
+    )
     assert done["Location"] == "/accounts/password/reset/complete/"
     user.refresh_from_db()
     assert user.check_password("another fine passphrase")

@@ -42,7 +42,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "accounts/audit_log.html", {"form": form, "page": page, "page_query": query.urlencode()}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"form": form, "page": page, "page_query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from awda.accounts import actions
+from awda.accounts.access import signed_in_user
 from awda.accounts.forms import LanguageForm, SignInForm, TokenForm
 from awda.accounts.roles import requires_two_factor
 
@@ -41,7 +42,9 @@ def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwar
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("portal:home")
 
@@ -53,8 +56,8 @@ def _qr_svg(config_url: str) -> str:
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app (first time) or confirm a sign-in with its code."""
-    user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    user = signed_in_user(request)
+    if getattr(request.user, "is_verified", lambda: False)():  # django-otp's middleware adds it
         return HttpResponseRedirect(_safe_next(request))
     enrolled = user_has_device(user, confirmed=True)
     device: TOTPDevice | None
@@ -67,7 +70,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        candidates = [device] if device is not None else list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        candidates = (
+            [device] if device is not None else list(TOTPDevice.objects.filter(user=user, confirmed=True))
+        )
         throttled = [d for d in candidates if not d.verify_is_allowed()[0]]
         matched = next((d for d in candidates if d not in throttled and d.verify_token(token)), None)
         if matched is None and throttled:
@@ -80,7 +85,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, matched)
             return HttpResponseRedirect(_safe_next(request))
         else:
-            form.add_error("token", _("This code is not valid. Check your device's clock and try the newest code."))
+            form.add_error(
+                "token", _("This code is not valid. Check your device's clock and try the newest code.")
+            )
     context = {
         "form": form,
         "enrolling": device is not None,
@@ -101,10 +108,12 @@ def _b32(device: TOTPDevice) -> str:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    language_form = LanguageForm(request.POST or None, initial={"language": user.language or request.LANGUAGE_CODE})  # type: ignore[union-attr]
+    user = signed_in_user(request)
+    language_form = LanguageForm(
+        request.POST or None, initial={"language": user.language or request.LANGUAGE_CODE}
+    )
     if request.method == "POST" and language_form.is_valid():
-        actions.user_set_language(user=user, language=language_form.cleaned_data["language"])  # type: ignore[arg-type]
+        actions.user_set_language(user=user, language=language_form.cleaned_data["language"])
         messages.success(request, _("Your language has been saved."))
         return HttpResponseRedirect(reverse("accounts:profile"))
     context = {
@@ -119,14 +128,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    token = actions.user_token_create(user=request.user)  # type: ignore[arg-type]
+    token = actions.user_token_create(user=signed_in_user(request))
     return render(request, "accounts/token_created.html", {"token": token.key})
 
 
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest) -> HttpResponse:
-    actions.user_token_revoke(user=request.user)  # type: ignore[arg-type]
+    actions.user_token_revoke(user=signed_in_user(request))
     messages.success(request, _("Your API token has been revoked."))
     return HttpResponseRedirect(reverse("accounts:profile"))
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from awda.accounts import actions, queries
-from awda.accounts.access import access_user_by_uuid
+from awda.accounts.access import access_user_by_uuid, signed_in_user
 from awda.accounts.actions import UNIT_ASSIGNABLE_ROLES
 from awda.accounts.enums import Role
 from awda.accounts.forms import InstitutionForm, OfficeForm, UserForm
@@ -39,8 +39,8 @@ def _user_form(request: HttpRequest, *, editing: bool, initial: dict[str, Any] |
     return UserForm(
         request.POST or None,
         initial=initial,
-        institutions=queries.institutions_manageable_by(request.user),  # type: ignore[arg-type]
-        offices=queries.offices_manageable_by(request.user),  # type: ignore[arg-type]
+        institutions=queries.institutions_manageable_by(signed_in_user(request)),
+        offices=queries.offices_manageable_by(signed_in_user(request)),
         roles=_assignable_roles(request.user),
         editing=editing,
     )
@@ -49,56 +49,78 @@ def _user_form(request: HttpRequest, *, editing: bool, initial: dict[str, Any] |
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
     _require_any(request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
-    users = queries.users_visible_to(request.user)  # type: ignore[arg-type]
+    users = queries.users_visible_to(signed_in_user(request))
     query = request.GET.get("q", "").strip()
     if query:
-        users = users.filter(Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query))
+        users = users.filter(
+            Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+        )
     role = request.GET.get("role", "")
     if role in Role.values:
         users = users.filter(role=role)
     page = Paginator(users.order_by("username"), 50).get_page(request.GET.get("page"))
     page_query = request.GET.copy()
     page_query.pop("page", None)
-    context = {"page": page, "query": query, "role": role, "roles": Role.choices, "page_query": page_query.urlencode()}
+    context = {
+        "page": page,
+        "query": query,
+        "role": role,
+        "roles": Role.choices,
+        "page_query": page_query.urlencode(),
+    }
     return render(request, "accounts/user_list.html", context)
 
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
     _require_any(request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
-    initial = {"institution": request.user.institution_id, "office": request.user.office_id}  # type: ignore[union-attr]
+    actor = signed_in_user(request)
+    initial = {"institution": actor.institution_id, "office": actor.office_id}
     form = _user_form(request, editing=False, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            user = actions.user_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            user = actions.user_create(actor=signed_in_user(request), **form.cleaned_data)
         except AwdaError as error:
             add_error_to_form(form, error)
         else:
             messages.success(request, _("The account has been created."))
             return HttpResponseRedirect(reverse("accounts:user_detail", args=[user.uuid]))
-    return render(request, "accounts/user_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 def user_detail(request: HttpRequest, user_uuid: str) -> HttpResponse:
     _require_any(request.user, Capability.MANAGE_ALL_USERS, Capability.MANAGE_UNIT_USERS)
     try:
-        subject = access_user_by_uuid(request.user, user_uuid)  # type: ignore[arg-type]
+        subject = access_user_by_uuid(signed_in_user(request), user_uuid)
     except NotFound as error:
         raise Http404 from error
-    initial = {name: getattr(subject, name) for name in ("first_name", "last_name", "email", "phone", "role", "scope", "is_active")}
+    initial = {
+        name: getattr(subject, name)
+        for name in ("first_name", "last_name", "email", "phone", "role", "scope", "is_active")
+    }
     initial.update(institution=subject.institution_id, office=subject.office_id)
     form = _user_form(request, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.user_update(actor=request.user, user=subject, **form.cleaned_data)  # type: ignore[arg-type]
+            actions.user_update(actor=signed_in_user(request), user=subject, **form.cleaned_data)
         except AwdaError as error:
             add_error_to_form(form, error)
             subject.refresh_from_db()
         else:
             messages.success(request, _("The account has been saved."))
             return HttpResponseRedirect(reverse("accounts:user_detail", args=[subject.uuid]))
-    return render(request, "accounts/user_form.html", {"form": form, "subject": subject}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/user_form.html",
+        {"form": form, "subject": subject},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -124,20 +146,27 @@ def institution_form(request: HttpRequest, institution_uuid: str | None = None) 
         values = {name: form.cleaned_data[name] for name in form.fields}
         try:
             if institution is None:
-                institution = actions.institution_create(actor=request.user, **values)  # type: ignore[arg-type]
+                institution = actions.institution_create(actor=signed_in_user(request), **values)
             else:
-                actions.institution_update(actor=request.user, institution=institution, **values)  # type: ignore[arg-type]
+                actions.institution_update(actor=signed_in_user(request), institution=institution, **values)
         except AwdaError as error:
             add_error_to_form(form, error)
         else:
             messages.success(request, _("The institution has been saved."))
             return HttpResponseRedirect(reverse("accounts:institution_list"))
     offices = institution.offices.select_related("governorate", "district") if institution else []
-    return render(request, "accounts/institution_form.html", {"form": form, "institution": institution, "offices": offices}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "accounts/institution_form.html",
+        {"form": form, "institution": institution, "offices": offices},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
-def office_form(request: HttpRequest, institution_uuid: str | None = None, office_uuid: str | None = None) -> HttpResponse:
+def office_form(
+    request: HttpRequest, institution_uuid: str | None = None, office_uuid: str | None = None
+) -> HttpResponse:
     _require_any(request.user, Capability.MANAGE_INSTITUTIONS)
     office: Office | None = None
     if office_uuid:
@@ -153,13 +182,17 @@ def office_form(request: HttpRequest, institution_uuid: str | None = None, offic
         values = {name: form.cleaned_data[name] for name in form.fields}
         try:
             if office is None:
-                actions.office_create(actor=request.user, institution=institution, **values)  # type: ignore[arg-type]
+                actions.office_create(actor=signed_in_user(request), institution=institution, **values)
             else:
-                actions.office_update(actor=request.user, office=office, **values)  # type: ignore[arg-type]
+                actions.office_update(actor=signed_in_user(request), office=office, **values)
         except AwdaError as error:
             add_error_to_form(form, error)
         else:
             messages.success(request, _("The office has been saved."))
             return HttpResponseRedirect(reverse("accounts:institution_edit", args=[institution.uuid]))
-    return render(request, "accounts/office_form.html", {"form": form, "office": office, "institution": institution}, status=400 if form.errors else 200)
-
+    return render(
+        request,
+        "accounts/office_form.html",
+        {"form": form, "office": office, "institution": institution},
+        status=400 if form.errors else 200,
+    )

@@ -26,7 +26,7 @@ DRF_MESSAGES = [
     gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
     gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
     gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
-    gettext_noop("Expected a list of items but got type \"{input_type}\"."),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
     gettext_noop("This list may not be empty."),
     gettext_noop("Ensure this value is less than or equal to {max_value}."),
     gettext_noop("Ensure this value is greater than or equal to {min_value}."),

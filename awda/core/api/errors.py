@@ -27,7 +27,9 @@ _MESSAGES = {
     "invalid": lambda: _("Some fields are not valid."),
     "request_too_large": lambda: _("The request body is too large."),
     "server_error": lambda: _("Something went wrong on our side. The error has been logged."),
-    "csrf_failed": lambda: _("The security token of this form is missing or out of date. Reload the page and try again."),
+    "csrf_failed": lambda: _(
+        "The security token of this form is missing or out of date. Reload the page and try again."
+    ),
     "two_factor_required": lambda: _("Confirm your sign-in with your authenticator code first."),
 }
 

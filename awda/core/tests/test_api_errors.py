@@ -18,7 +18,9 @@ from conftest import verified_api_client
 def test_anonymous_call_gets_401_with_code() -> None:
     response = APIClient().get("/api/v1/me/")
     assert response.status_code == 401
-    assert response.json() == {"error": {"code": "not_authenticated", "message": "Sign in to use this part of the API."}}
+    assert response.json() == {
+        "error": {"code": "not_authenticated", "message": "Sign in to use this part of the API."}
+    }
     assert response["WWW-Authenticate"] == "Token"
 
 
@@ -46,7 +48,9 @@ def test_malformed_json_is_a_parse_error(make_user: Any) -> None:
     before = AuditEntry.objects.count()
     response = client.post("/api/v1/institutions/", data='{"code": "x",', content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"error": {"code": "parse_error", "message": "The request body is not valid JSON."}}
+    assert response.json() == {
+        "error": {"code": "parse_error", "message": "The request body is not valid JSON."}
+    }
     assert AuditEntry.objects.count() == before
 
 
@@ -57,7 +61,9 @@ def test_validation_errors_name_each_field(make_user: Any) -> None:
     assert response.status_code == 400
     body = response.json()["error"]
     assert body["code"] == "invalid"
-    assert body["fields"]["type"] == [{"code": "invalid_choice", "message": '"castle" is not a valid choice.'}]
+    assert body["fields"]["type"] == [
+        {"code": "invalid_choice", "message": '"castle" is not a valid choice.'}
+    ]
     assert body["fields"]["name_ar"] == [{"code": "required", "message": "This field is required."}]
     assert body["fields"]["code"][0]["code"] == "invalid"
 
@@ -66,9 +72,13 @@ def test_validation_errors_name_each_field(make_user: Any) -> None:
 def test_oversized_body_is_413(make_user: Any, settings: Any) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client = verified_api_client(make_user(Role.ADMINISTRATOR))
-    response = client.post("/api/v1/institutions/", data=json.dumps({"code": "x" * 5000}), content_type="application/json")
+    response = client.post(
+        "/api/v1/institutions/", data=json.dumps({"code": "x" * 5000}), content_type="application/json"
+    )
     assert response.status_code == 413
-    assert response.json() == {"error": {"code": "request_too_large", "message": "The request body is too large."}}
+    assert response.json() == {
+        "error": {"code": "request_too_large", "message": "The request body is too large."}
+    }
 
 
 @pytest.mark.django_db

@@ -14,10 +14,19 @@ from awda.core.models import AuditAction, AuditEntry
 
 def _write(n: int) -> list[AuditEntry]:
     with context.bound(context.RequestContext("req-1234567890", "10.0.0.7")):
-        return [audit.record(actor=None, action=AuditAction.READ, object_type="test.thing", object_id=str(i), fields=["b", "a"]) for i in range(n)]
+        return [
+            audit.record(
+                actor=None,
+                action=AuditAction.READ,
+                object_type="test.thing",
+                object_id=str(i),
+                fields=["b", "a"],
+            )
+            for i in range(n)
+        ]
 
 
-def _tamper(sql: str, params: list[object]) -> None:
+def _tamper(sql: str, params: list[str | int]) -> None:
     """Change rows behind the application's back, as someone with database access could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -55,7 +64,10 @@ def test_verify_names_an_edited_row() -> None:
     _write(5)
     _tamper("UPDATE core_auditentry SET action = %s WHERE seq = %s", ["delete", 3])
     assert audit.verify() == audit.ChainBreak(seq=3, reason="edited")
-    with pytest.raises(CommandError, match=r"^Audit chain broken at entry #3: its content does not match its hash \(the entry was edited\)\.$"):
+    with pytest.raises(
+        CommandError,
+        match=r"^Audit chain broken at entry #3: its content does not match its hash \(the entry was edited\)\.$",
+    ):
         call_command("audit", "verify")
 
 
@@ -89,7 +101,11 @@ def test_postgresql_refuses_to_update_or_delete_audit_rows() -> None:
         AuditEntry.objects.filter(seq=1).update(action="delete")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         AuditEntry.objects.filter(seq=2).delete()
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE core_auditentry SET hash = 'x' WHERE seq = 1")
     assert AuditEntry.objects.count() == 2
     assert AuditEntry.objects.get(seq=1).hash == original.hash

@@ -42,8 +42,9 @@ def test_every_message_is_translated_with_the_same_placeholders(language: str) -
         if message.fuzzy or not all(strings):
             problems.append(("untranslated", ids[0]))
             continue
-        expected = set(PLACEHOLDER.findall(ids[-1]))
+        expected = set(PLACEHOLDER.findall(str(ids[-1])))
         for string in strings:
-            if set(PLACEHOLDER.findall(string)) - expected or (len(strings) == 1 and set(PLACEHOLDER.findall(string)) != expected):
+            found = set(PLACEHOLDER.findall(str(string)))
+            if found - expected or (len(strings) == 1 and found != expected):
                 problems.append(("placeholders", ids[0]))
     assert problems == []

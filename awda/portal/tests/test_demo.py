@@ -19,7 +19,12 @@ def test_demo_is_complete_and_idempotent() -> None:
     call_command("demo", stdout=StringIO())
     assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
     momd = Institution.objects.get(code="momd")
-    assert sorted(Office.objects.filter(institution=momd).values_list("governorate__name_en", flat=True)) == ["Al-Basrah", "Baghdad", "Erbil", "Ninewa"]
+    assert sorted(Office.objects.filter(institution=momd).values_list("governorate__name_en", flat=True)) == [
+        "Al-Basrah",
+        "Baghdad",
+        "Erbil",
+        "Ninewa",
+    ]
     assert Institution.objects.get(code="molsa-mrc").parent == Institution.objects.get(code="molsa")
     assert {"mop", "mofa", "moi"} <= set(Institution.objects.values_list("code", flat=True))
     assert Institution.objects.filter(type="ngo").count() == 2

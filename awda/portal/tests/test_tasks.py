@@ -24,7 +24,9 @@ def _run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.django_db
-def test_audit_verification_runs_in_the_worker_with_progress(make_user: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_audit_verification_runs_in_the_worker_with_progress(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     admin = make_user(Role.ADMINISTRATOR, username="boss")
     for i in range(7):
         audit.record(actor=None, action=AuditAction.READ, object_type="t.t", object_id=str(i))

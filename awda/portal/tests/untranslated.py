@@ -59,7 +59,7 @@ def english_words(html: str, allowed: set[str] = frozenset()) -> list[str]:  # t
     """Latin-script words in the interface text of ``html``, except those in ``allowed``."""
     collector = _Collector()
     collector.feed(html)
-    words = []
+    words: list[str] = []
     for text in [*collector.texts, collector.document_title]:
         words.extend(word for word in LATIN_WORD.findall(text) if word not in allowed)
     return words

@@ -3,7 +3,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from config.urls import handler400, handler403, handler404, handler500, urlpatterns as awda_urlpatterns
+from config.urls import handler400, handler403, handler404, handler500
+from config.urls import urlpatterns as awda_urlpatterns
 
 __all__ = ["handler400", "handler403", "handler404", "handler500"]
 

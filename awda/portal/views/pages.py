@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,7 +15,9 @@ from django.views.decorators.http import require_POST
 from django_tasks import default_task_backend
 from django_tasks.exceptions import TaskResultDoesNotExist
 
+from awda.accounts.access import signed_in_user
 from awda.accounts.actions import user_set_language
+from awda.accounts.enums import Role
 from awda.accounts.models import Institution, User
 from awda.accounts.roles import Capability, has_capability
 from awda.core.models import AuditEntry, TaskProgress
@@ -28,12 +32,13 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "purpose": ROLE_PURPOSE.get(user.role, ""),  # type: ignore[union-attr]
+    user = signed_in_user(request)
+    context: dict[str, Any] = {
+        "purpose": ROLE_PURPOSE.get(Role(user.role), ""),
         "recent": AuditEntry.objects.filter(actor_id=user.pk).order_by("-seq")[:8],
         "tasks": TaskProgress.objects.filter(owner_id=user.pk).order_by("-created_at")[:5],
-        "can_manage_users": has_capability(user, Capability.MANAGE_ALL_USERS) or has_capability(user, Capability.MANAGE_UNIT_USERS),
+        "can_manage_users": has_capability(user, Capability.MANAGE_ALL_USERS)
+        or has_capability(user, Capability.MANAGE_UNIT_USERS),
         "can_manage_institutions": has_capability(user, Capability.MANAGE_INSTITUTIONS),
         "can_view_audit": has_capability(user, Capability.VIEW_AUDIT),
     }
@@ -51,18 +56,23 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the language; a signed-in user's choice is remembered on their account."""
     language = request.POST.get("language", "")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = reverse("portal:landing")
     response = HttpResponseRedirect(target)
     if language not in dict(settings.LANGUAGES):
         return response
     translation.activate(language)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
     )
     if request.user.is_authenticated:
-        user_set_language(user=request.user, language=language)  # type: ignore[arg-type]
+        user_set_language(user=signed_in_user(request), language=language)
     return response
 
 
@@ -71,10 +81,10 @@ def _progress_for(request: HttpRequest, task_id: str) -> tuple[TaskProgress, str
     if progress is None:
         raise Http404
     try:
-        status = default_task_backend.get_result(task_id).status
+        status = str(default_task_backend.get_result(task_id).status)
     except (TaskResultDoesNotExist, ValueError):
         status = "FAILED"
-    return progress, str(status)
+    return progress, status
 
 
 @login_required

@@ -21,9 +21,13 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {total} entries verified."))
             return
         if broken.reason == "gap":
-            detail = f"expected entry #{broken.expected_seq} but found #{broken.seq} (entries deleted or inserted)"
+            detail = (
+                f"expected entry #{broken.expected_seq} but found #{broken.seq} (entries deleted or inserted)"
+            )
         elif broken.reason == "relinked":
-            detail = "its link to the previous entry does not match (the previous entry was changed or replaced)"
+            detail = (
+                "its link to the previous entry does not match (the previous entry was changed or replaced)"
+            )
         else:
             detail = "its content does not match its hash (the entry was edited)"
         raise CommandError(f"Audit chain broken at entry #{broken.seq}: {detail}.")
