@@ -116,6 +116,12 @@ class TaskProgress(models.Model):
         return f"{self.kind} {self.current}/{self.total}"
 
     @property
+    def label(self) -> object:
+        from awda.core.progress import kind_label
+
+        return kind_label(self.kind)
+
+    @property
     def percent(self) -> int:
         if not self.total:
             return 0

@@ -5,8 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from awda.core.models import TaskProgress
+
+# What each kind of background task is called on its page; apps add theirs with ``register_kind``.
+TASK_KINDS: dict[str, str | Promise] = {"audit_verify": _("Verification of the audit chain")}
+
+
+def register_kind(kind: str, label: str | Promise) -> None:
+    TASK_KINDS[kind] = label
+
+
+def kind_label(kind: str) -> str | Promise:
+    return TASK_KINDS.get(kind, _("Background task"))
 
 
 def progress_start(*, task_id: str, kind: str, owner_id: int | None = None, total: int = 0) -> TaskProgress:

@@ -10,6 +10,7 @@ from awda.build import compile_catalogues
 
 class Command(BaseCommand):
     help = "Compile Awda's .po message catalogues into .mo files using only Python."
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         root = Path(__file__).resolve().parents[3]
