@@ -12,10 +12,13 @@ from django.core.checks import CheckMessage, Warning, register
 @register()
 def catalogues_compiled(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
+    # Staleness is judged only in a source checkout; an installed package's file times mean nothing.
+    in_checkout = (Path(settings.BASE_DIR) / ".git").exists()
     for locale_dir in settings.LOCALE_PATHS:
         for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
             mo_path = po_path.with_suffix(".mo")
-            if not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime:
+            stale = in_checkout and mo_path.exists() and mo_path.stat().st_mtime < po_path.stat().st_mtime
+            if not mo_path.exists() or stale:
                 problems.append(
                     Warning(
                         f"{po_path} is not compiled or has changed since it was compiled.",
