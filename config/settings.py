@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "awda.core",
     "awda.geo",
     "awda.accounts",
+    "awda.registry",
     "awda.portal",
 ]
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from awda.accounts.api import views as accounts_api
 from awda.geo.api import views as geo_api
+from awda.registry.api import views as registry_api
 
 api_v1 = [
     path("me/", accounts_api.MeApi.as_view(), name="me"),
@@ -19,6 +20,30 @@ api_v1 = [
     path("offices/", accounts_api.OfficeListApi.as_view(), name="offices"),
     path("audit/", accounts_api.AuditListApi.as_view(), name="audit"),
     path("tasks/<str:task_id>/", accounts_api.TaskProgressApi.as_view(), name="task"),
+    path("returnees/", registry_api.ReturneeListApi.as_view(), name="returnees"),
+    path("returnees/duplicate-check/", registry_api.DuplicateCheckApi.as_view(), name="duplicate_check"),
+    path("returnees/<uuid:returnee_uuid>/", registry_api.ReturneeDetailApi.as_view(), name="returnee"),
+    path(
+        "returnees/<uuid:returnee_uuid>/consents/",
+        registry_api.ConsentListApi.as_view(),
+        name="returnee_consents",
+    ),
+    path(
+        "returnees/<uuid:returnee_uuid>/consents/<uuid:consent_uuid>/withdraw/",
+        registry_api.ConsentWithdrawApi.as_view(),
+        name="returnee_consent_withdraw",
+    ),
+    path(
+        "returnees/<uuid:returnee_uuid>/household/",
+        registry_api.HouseholdApi.as_view(),
+        name="returnee_household",
+    ),
+    path(
+        "returnees/<uuid:returnee_uuid>/categories/",
+        registry_api.ReturneeCategoriesApi.as_view(),
+        name="returnee_categories",
+    ),
+    path("categories/", registry_api.CategoryListApi.as_view(), name="categories"),
     path("geo/governorates/", geo_api.GovernorateListApi.as_view(), name="governorates"),
     path("geo/districts/", geo_api.DistrictListApi.as_view(), name="districts"),
     path("geo/sub-districts/", geo_api.SubDistrictListApi.as_view(), name="sub_districts"),
@@ -30,6 +55,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", include("awda.accounts.urls")),
+    path("", include("awda.registry.urls")),
     path("", include("awda.portal.urls")),
 ]
 

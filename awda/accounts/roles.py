@@ -12,6 +12,11 @@ from awda.accounts.enums import Role
 
 class Capability(StrEnum):
     VIEW_RECORDS = "records.view"  # personal records, within the user's data scope
+    REGISTER_RECORDS = "records.register"
+    EDIT_RECORDS = "records.edit"
+    VIEW_SENSITIVE = "records.view_sensitive"  # health and psychosocial notes
+    EXPORT_RECORDS = "records.export"
+    MANAGE_CATEGORIES = "categories.manage"
     MANAGE_ALL_USERS = "users.manage_all"
     MANAGE_UNIT_USERS = "users.manage_unit"  # users of the own institution and office area
     MANAGE_INSTITUTIONS = "institutions.manage"
@@ -23,20 +28,46 @@ class Capability(StrEnum):
 _STAFF = {Capability.USE_API}
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.CASE_WORKER: frozenset({*_STAFF, Capability.VIEW_RECORDS}),
+    Role.CASE_WORKER: frozenset(
+        {
+            *_STAFF,
+            Capability.VIEW_RECORDS,
+            Capability.REGISTER_RECORDS,
+            Capability.EDIT_RECORDS,
+            Capability.VIEW_SENSITIVE,
+        }
+    ),
     Role.SUPERVISOR: frozenset(
-        {*_STAFF, Capability.VIEW_RECORDS, Capability.MANAGE_UNIT_USERS, Capability.VIEW_STATISTICS}
+        {
+            *_STAFF,
+            Capability.VIEW_RECORDS,
+            Capability.REGISTER_RECORDS,
+            Capability.EDIT_RECORDS,
+            Capability.VIEW_SENSITIVE,
+            Capability.EXPORT_RECORDS,
+            Capability.MANAGE_UNIT_USERS,
+            Capability.VIEW_STATISTICS,
+        }
     ),
     Role.SERVICE_PROVIDER: frozenset(_STAFF),
     Role.EMPLOYER: frozenset(_STAFF),
     Role.ANALYST: frozenset({*_STAFF, Capability.VIEW_STATISTICS}),
     Role.COMMITTEE_SECRETARIAT: frozenset({*_STAFF, Capability.VIEW_STATISTICS}),
-    Role.DATA_STEWARD: frozenset({*_STAFF, Capability.VIEW_RECORDS, Capability.VIEW_STATISTICS}),
+    Role.DATA_STEWARD: frozenset(
+        {
+            *_STAFF,
+            Capability.VIEW_RECORDS,
+            Capability.EDIT_RECORDS,
+            Capability.EXPORT_RECORDS,
+            Capability.VIEW_STATISTICS,
+        }
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             *_STAFF,
             Capability.MANAGE_ALL_USERS,
             Capability.MANAGE_INSTITUTIONS,
+            Capability.MANAGE_CATEGORIES,
             Capability.VIEW_AUDIT,
             Capability.VIEW_STATISTICS,
         }

@@ -28,6 +28,7 @@ class ScopePaths:
     governorate: str | None = None
     district: str | None = None
     assignee: str | None = None
+    office: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class DataScope:
     level: str
     user_id: int | None
     institution_id: int | None
+    office_id: int | None
     governorate_id: str | None
     district_id: str | None
     area_level: str | None
@@ -46,6 +48,7 @@ class DataScope:
             level=getattr(user, "scope", ScopeLevel.ASSIGNED),
             user_id=getattr(user, "pk", None),
             institution_id=getattr(user, "institution_id", None),
+            office_id=getattr(user, "office_id", None),
             governorate_id=office.governorate_id if office else None,
             district_id=office.district_id if office else None,
             area_level=office.area_level if office else None,
@@ -65,6 +68,9 @@ class DataScope:
                 if paths.district is None:
                     return NOTHING
                 area &= Q(**{paths.district: self.district_id})
+            # The office's own records count too, wherever the person has moved.
+            if paths.office is not None and self.office_id is not None:
+                area |= Q(**{paths.office: self.office_id})
             return within & area
         if self.level == ScopeLevel.ASSIGNED and paths.assignee:
             return within & Q(**{paths.assignee: self.user_id})

@@ -21,9 +21,11 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("portal:home", _("Home")),
+    NavItem("registry:returnee_list", _("Returnees"), Capability.VIEW_RECORDS),
     NavItem("accounts:user_list", _("Users"), Capability.MANAGE_UNIT_USERS),
     NavItem("accounts:user_list", _("Users"), Capability.MANAGE_ALL_USERS),
     NavItem("accounts:institution_list", _("Institutions"), Capability.MANAGE_INSTITUTIONS),
+    NavItem("registry:category_list", _("Categories"), Capability.MANAGE_CATEGORIES),
     NavItem("accounts:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
     NavItem("api-docs", _("API"), Capability.USE_API),
 )

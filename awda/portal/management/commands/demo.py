@@ -1,19 +1,55 @@
-"""`awda demo`: create demo institutions, offices and one account per role, and print the logins."""
+"""`awda demo`: create demo institutions, offices, one account per role and demo returnees; print the logins."""
 
+import time
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from awda.accounts.demo import DEMO_PASSWORD, demo_accounts
+from awda.registry.demo import demo_returnees, demo_returnees_bulk
+from awda.registry.models import Returnee
 
 
 class Command(BaseCommand):
-    help = "Create demo data (idempotent) and print the demo logins."
+    help = "Create demo data (idempotent for accounts) and print the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--returnees",
+            type=int,
+            default=None,
+            help="How many demo returnees to add (default: 300 when there are none yet, otherwise none).",
+        )
+        parser.add_argument("--seed", type=int, default=7, help="Random seed of the generated people.")
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="Insert in batches (automatic above 2,000 returnees): for benchmarks at scale.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("en"):
             logins = demo_accounts()
+            wanted = options["returnees"]
+            if wanted is None:
+                wanted = 0 if Returnee.objects.exists() else 300
+            if wanted:
+                started = time.monotonic()
+                seed = options["seed"] + Returnee.objects.count()
+                if options["bulk"] or wanted > 2000:
+
+                    def report(done: int) -> None:
+                        rate = done / max(time.monotonic() - started, 1e-9)
+                        self.stderr.write(f"\r{done:,} / {wanted:,} returnees ({rate:,.0f}/s)", ending="")
+
+                    created = demo_returnees_bulk(wanted, seed=seed, progress=report)
+                    self.stderr.write("")
+                else:
+                    created = demo_returnees(wanted, seed=seed)
+                self.stdout.write(
+                    f"{created} demo returnees registered in {time.monotonic() - started:.1f} s."
+                )
             self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
             self.stdout.write(f"  {'user name':<18} {'role':<24} institution")
             for login in logins:

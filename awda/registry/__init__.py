@@ -1,0 +1,1 @@
+"""Returnees, households, the standard case form, consent, categorisation and name search."""

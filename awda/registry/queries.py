@@ -1,0 +1,317 @@
+"""Reads of the registry, always within the user's data scope: lists, filters, search, duplicate candidates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz
+
+from awda.accounts.models import User
+from awda.accounts.scope import ScopePaths, scope_records
+from awda.registry import names
+from awda.registry.enums import ConsentPurpose
+from awda.registry.models import Consent, IdentityDocument, NameToken, Phone, Returnee, ReturneeCategory
+
+RETURNEE_SCOPE = ScopePaths(
+    institution="institution", governorate="governorate", district="district", assignee="owner"
+)
+CASE_NUMBER = re.compile(r"^AWD-\d{4}-\d{7}$", re.IGNORECASE)
+CANDIDATES_PER_QUERY = 200
+
+
+def shared_with(user: User) -> Q | None:
+    """Records whose person consented to share them with the user's institution or its kind."""
+    institution = user.institution
+    if institution is None:
+        return None
+    active = Consent.objects.filter(returnee=OuterRef("pk"), granted=True, withdrawn_at__isnull=True)
+    named = active.filter(purpose=ConsentPurpose.SHARING_INSTITUTION, shared_with=institution)
+    by_type = active.filter(
+        purpose=ConsentPurpose.SHARING_INSTITUTION_TYPE, shared_with_type=institution.type
+    )
+    return Q(Exists(named)) | Q(Exists(by_type))
+
+
+def returnees_visible_to(user: User) -> QuerySet[Returnee]:
+    """Every returnee the user may read: their data scope, plus records shared with them by consent."""
+    return scope_records(user, Returnee.objects.all(), RETURNEE_SCOPE, also=shared_with(user))
+
+
+def returnees_editable_by(user: User) -> QuerySet[Returnee]:
+    """Records the user may change: their own data scope only, never records merely shared with them."""
+    from awda.accounts.roles import Capability, has_capability
+
+    if not has_capability(user, Capability.EDIT_RECORDS):
+        return Returnee.objects.none()
+    return scope_records(user, Returnee.objects.all(), RETURNEE_SCOPE)
+
+
+# Filters of the list (the page and the API use the same names)
+AGE_GROUPS: dict[str, tuple[int, int | None]] = {
+    "0-17": (0, 17),
+    "18-24": (18, 24),
+    "25-39": (25, 39),
+    "40-59": (40, 59),
+    "60+": (60, None),
+}
+AGE_GROUP_LABELS = {
+    "0-17": _("Under 18"),
+    "18-24": _("18 to 24"),
+    "25-39": _("25 to 39"),
+    "40-59": _("40 to 59"),
+    "60+": _("60 and over"),
+}
+
+
+def _birth_window(group: str, today: date) -> Q:
+    low, high = AGE_GROUPS[group]
+    # Born on or before today minus `low` years, and after today minus `high + 1` years.
+    latest = _years_before(today, low)
+    condition = Q(date_of_birth__lte=latest)
+    if high is not None:
+        condition &= Q(date_of_birth__gt=_years_before(today, high + 1))
+    return condition
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def filter_returnees(queryset: QuerySet[Returnee], filters: dict[str, Any]) -> QuerySet[Returnee]:
+    """Apply the list's filters; unknown or empty values are ignored (forms validate them first)."""
+    simple = {
+        "governorate": "governorate_id",
+        "district": "district_id",
+        "settlement": "settlement",
+        "return_type": "return_type",
+        "country": "country_returned_from_id",
+        "sex": "sex",
+        "status": "status",
+        "office": "office__uuid",
+    }
+    for key, lookup in simple.items():
+        value = filters.get(key)
+        if value:
+            queryset = queryset.filter(**{lookup: value})
+    category = filters.get("category")
+    if category:
+        queryset = queryset.filter(
+            Exists(ReturneeCategory.objects.filter(returnee=OuterRef("pk"), category__code=category))
+        )
+    vulnerability = filters.get("vulnerability")
+    if vulnerability:
+        queryset = queryset.filter(
+            Exists(ReturneeCategory.objects.filter(returnee=OuterRef("pk"), category__code=vulnerability))
+        )
+    age_group = filters.get("age_group")
+    if age_group in AGE_GROUPS:
+        queryset = queryset.filter(_birth_window(age_group, timezone.localdate()))
+    if filters.get("mine") and filters.get("user") is not None:
+        queryset = queryset.filter(owner=filters["user"])
+    return queryset
+
+
+@dataclass
+class SearchHit:
+    returnee: Returnee
+    score: float
+    reasons: list[Any] = field(default_factory=list)
+
+
+def _name_candidates(queryset: QuerySet[Returnee], query: str) -> list[Returnee]:
+    """Candidates from index-driven look-ups only (never a scan): positional name keys, then the token index."""
+    tokens = names.name_tokens(query)
+    skeletons = [key for key in (names.skeleton(token) for token in tokens) if key]
+    if not skeletons:
+        return []
+    lookups: list[Q] = []
+    positional = {"given_skeleton": skeletons[0]}
+    for column, key in zip(("father_skeleton", "grandfather_skeleton"), skeletons[1:3], strict=False):
+        positional[column] = key
+    lookups.append(Q(**positional))
+    if len(skeletons) > 1:
+        lookups.append(Q(given_skeleton=skeletons[0], family_skeleton=skeletons[-1]))
+        lookups.append(Q(given_skeleton=skeletons[0], father_skeleton=skeletons[1]))
+    else:
+        lookups.append(Q(family_skeleton=skeletons[0]))
+    found: dict[int, Returnee] = {}
+    related = queryset.select_related("governorate")
+    for condition in lookups:
+        for returnee in related.filter(condition)[:CANDIDATES_PER_QUERY]:
+            found.setdefault(returnee.pk, returnee)
+    # Known-as names and Latin spellings live in the token index: start from the longest key.
+    keys = sorted(set(skeletons), key=len, reverse=True)
+    ids = NameToken.objects.filter(token=keys[0]).values_list("returnee_id", flat=True)[
+        : CANDIDATES_PER_QUERY * 5
+    ]
+    by_tokens = related.filter(pk__in=list(ids))
+    for key in keys[1:3]:
+        by_tokens = by_tokens.filter(Exists(NameToken.objects.filter(returnee=OuterRef("pk"), token=key)))
+    for returnee in by_tokens[:CANDIDATES_PER_QUERY]:
+        found.setdefault(returnee.pk, returnee)
+    return list(found.values())
+
+
+def _name_score(query: str, returnee: Returnee) -> float:
+    query_skeleton = " ".join(names.skeleton(t) for t in names.name_tokens(query))
+    candidate_skeletons = " ".join(
+        s
+        for s in (
+            returnee.given_skeleton,
+            returnee.father_skeleton,
+            returnee.grandfather_skeleton,
+            returnee.family_skeleton,
+        )
+        if s
+    )
+    query_key = names.normalize_name(query)
+    best_text = max(
+        fuzz.token_sort_ratio(query_key, returnee.full_key),
+        fuzz.token_sort_ratio(names.normalize_name(query), names.normalize_name(returnee.known_as))
+        if returnee.known_as
+        else 0,
+        fuzz.token_sort_ratio(names.normalize_latin(query), names.normalize_latin(returnee.full_name_latin))
+        if returnee.full_name_latin
+        else 0,
+    )
+    skeleton_score = (
+        fuzz.ratio(query_skeleton, candidate_skeletons[: len(query_skeleton) + 2]) if query_skeleton else 0
+    )
+    return round(0.5 * best_text + 0.5 * skeleton_score, 1)
+
+
+def search_returnees(
+    user: User, query: str, *, base: QuerySet[Returnee] | None = None, limit: int = 50
+) -> list[SearchHit]:
+    """Find people by name in either script, by case number, phone in any format, or document number."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    visible = base if base is not None else returnees_visible_to(user)
+    if CASE_NUMBER.match(query):
+        return [
+            SearchHit(r, 100.0, [_("Case number")]) for r in visible.filter(case_number__iexact=query)[:1]
+        ]
+    digits = sum(ch.isdigit() for ch in names.normalize_document_number(query))
+    if digits >= 6:
+        hits: list[SearchHit] = []
+        phone = names.normalize_phone(query)
+        if phone:
+            matched = visible.filter(Exists(Phone.objects.filter(returnee=OuterRef("pk"), number=phone)))
+            hits += [SearchHit(r, 100.0, [_("Phone")]) for r in matched[:limit]]
+        document = names.normalize_document_number(query)
+        matched = visible.filter(
+            Exists(IdentityDocument.objects.filter(returnee=OuterRef("pk"), number_key=document))
+        )
+        hits += [
+            SearchHit(r, 100.0, [_("Document number")])
+            for r in matched[:limit]
+            if r not in [h.returnee for h in hits]
+        ]
+        if hits:
+            return hits
+    candidates = _name_candidates(visible, query)
+    scored = [SearchHit(r, _name_score(query, r), [_("Name")]) for r in candidates]
+    scored.sort(key=lambda hit: (-hit.score, hit.returnee.case_number))
+    return [hit for hit in scored if hit.score >= 50][:limit]
+
+
+@dataclass
+class DuplicateCandidate:
+    returnee: Returnee
+    score: float
+    reasons: list[str]
+
+
+def _sketch_of_payload(payload: dict[str, Any]) -> Any:
+    from awda.registry.duplicates import PersonSketch
+
+    record = payload["record"]
+    phones = frozenset(p for p in (names.normalize_phone(str(x)) for x in payload.get("phones", [])) if p)
+    documents = frozenset(
+        key
+        for key in (
+            names.normalize_document_number(d.get("number", "")) for d in payload.get("documents", [])
+        )
+        if key
+    )
+    return PersonSketch(
+        given=record.get("given_name", ""),
+        father=record.get("father_name", ""),
+        grandfather=record.get("grandfather_name", ""),
+        family=record.get("family_name", ""),
+        mother=record.get("mother_name", ""),
+        date_of_birth=record.get("date_of_birth"),
+        birth_year_only=record.get("birth_date_precision") == "year",
+        phones=phones,
+        documents=documents,
+    )
+
+
+def _sketch_of_returnee(returnee: Returnee) -> Any:
+    from awda.registry.duplicates import PersonSketch
+
+    return PersonSketch(
+        given=returnee.given_name,
+        father=returnee.father_name,
+        grandfather=returnee.grandfather_name,
+        family=returnee.family_name,
+        mother=returnee.mother_name,
+        date_of_birth=returnee.date_of_birth,
+        birth_year_only=returnee.birth_date_precision == "year",
+        phones=frozenset(p.number for p in returnee.phones.all()),
+        documents=frozenset(d.number_key for d in returnee.documents.all() if d.number_key),
+    )
+
+
+def duplicate_candidates(user: User, payload: dict[str, Any], *, limit: int = 10) -> list[DuplicateCandidate]:
+    """Likely existing records for a registration, among those the user may see, with the reasons."""
+    from awda.registry.duplicates import THRESHOLD, score_match
+
+    new = _sketch_of_payload(payload)
+    visible = returnees_visible_to(user)
+    given, father = names.skeleton(new.given), names.skeleton(new.father)
+    lookups: list[Q] = []
+    if given and father:
+        lookups.append(Q(given_skeleton=given, father_skeleton=father))
+    if given and new.family:
+        lookups.append(
+            Q(
+                given_skeleton=given,
+                family_skeleton=names.skeleton(names.strip_article(names.normalize_name(new.family))),
+            )
+        )
+    if new.phones:
+        lookups.append(Q(Exists(Phone.objects.filter(returnee=OuterRef("pk"), number__in=list(new.phones)))))
+    if new.documents:
+        lookups.append(
+            Q(
+                Exists(
+                    IdentityDocument.objects.filter(
+                        returnee=OuterRef("pk"), number_key__in=list(new.documents)
+                    )
+                )
+            )
+        )
+    found: dict[int, Returnee] = {}
+    for condition in lookups:
+        for returnee in visible.filter(condition).prefetch_related("phones", "documents")[
+            :CANDIDATES_PER_QUERY
+        ]:
+            found.setdefault(returnee.pk, returnee)
+    scored = []
+    for returnee in found.values():
+        match = score_match(new, _sketch_of_returnee(returnee))
+        if match.score >= THRESHOLD:
+            scored.append(DuplicateCandidate(returnee, match.score, match.reasons))
+    scored.sort(key=lambda c: (-c.score, c.returnee.case_number))
+    return scored[:limit]
