@@ -26,6 +26,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("accounts:user_list", _("Users"), Capability.MANAGE_ALL_USERS),
     NavItem("accounts:institution_list", _("Institutions"), Capability.MANAGE_INSTITUTIONS),
     NavItem("registry:category_list", _("Categories"), Capability.MANAGE_CATEGORIES),
+    NavItem("registry:form_list", _("Extra questions"), Capability.MANAGE_CATEGORIES),
+    NavItem("registry:form_list", _("Extra questions"), Capability.MANAGE_UNIT_USERS),
     NavItem("accounts:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
     NavItem("api-docs", _("API"), Capability.USE_API),
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +30,9 @@ from awda.registry.models import (
     CaseNumberCounter,
     Consent,
     DuplicateDecision,
+    ExtraAnswers,
+    FormDefinition,
+    FormQuestion,
     Household,
     HouseholdMember,
     IdentityDocument,
@@ -621,3 +624,147 @@ def duplicate_link(*, actor: User, candidate: Returnee, score: float, reasons: S
         )
         audit.record(actor=actor, action=AuditAction.READ, obj=candidate)
     return candidate
+
+
+# Extra questions: institutions add questions to the case form, in versions.
+
+
+def _require_form_manager(actor: User, institution_id: int) -> None:
+    if has_capability(actor, Capability.MANAGE_CATEGORIES):
+        return
+    if has_capability(actor, Capability.MANAGE_UNIT_USERS) and actor.institution_id == institution_id:
+        return
+    raise PermissionDenied(_("You are not allowed to change this institution's questions."))
+
+
+def published_form(institution_id: int | None) -> FormDefinition | None:
+    if institution_id is None:
+        return None
+    return (
+        FormDefinition.objects.filter(institution_id=institution_id, status="published")
+        .order_by("-version")
+        .first()
+    )
+
+
+def form_draft(*, actor: User, institution_id: int) -> FormDefinition:
+    """The institution's draft version, created from the published one when there is none."""
+    _require_form_manager(actor, institution_id)
+    with transaction.atomic():
+        draft = FormDefinition.objects.filter(institution_id=institution_id, status="draft").first()
+        if draft is not None:
+            return draft
+        latest = FormDefinition.objects.filter(institution_id=institution_id).order_by("-version").first()
+        draft = FormDefinition.objects.create(
+            institution_id=institution_id, version=(latest.version + 1) if latest else 1
+        )
+        current = published_form(institution_id)
+        if current is not None:
+            for question in current.questions.all():
+                question.pk = None
+                question.form = draft
+                question.save()
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=draft)
+    return draft
+
+
+def form_question_save(*, actor: User, form: FormDefinition, spec: Mapping[str, Any]) -> FormQuestion:
+    from awda.registry.extra_questions import question_problems
+
+    _require_form_manager(actor, form.institution_id)
+    if form.status != "draft":
+        raise AwdaError(
+            _("Only a draft can be changed; published questions stay as they were answered."),
+            code="not_draft",
+        )
+    problems = question_problems(spec)
+    if problems:
+        messages = {
+            "bad_code": _("Use lower-case Latin letters, digits and _ for the code, starting with a letter."),
+            "bad_type": _("Choose a question type."),
+            "missing_label": _("Give the question (and each choice) in Arabic, Kurdish and English."),
+            "bad_choices": _("Give at least one choice, each with its own code."),
+            "bad_range": _("The minimum is above the maximum."),
+        }
+        raise AwdaError(
+            messages[problems[0]], code="invalid", fields={"question": [messages[p] for p in problems]}
+        )
+    with transaction.atomic():
+        question, _created = FormQuestion.objects.update_or_create(
+            form=form,
+            code=spec["code"],
+            defaults={
+                "type": spec["type"],
+                "required": bool(spec.get("required")),
+                "choices": list(spec.get("choices") or []),
+                "min_value": spec.get("min_value"),
+                "max_value": spec.get("max_value"),
+                "name_ar": spec["label_ar"],
+                "name_ckb": spec["label_ckb"],
+                "name_en": spec["label_en"],
+                "order": spec.get("order", form.questions.count()),
+            },
+        )
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=form, fields=[f"question:{question.code}"])
+    return question
+
+
+def form_question_delete(*, actor: User, form: FormDefinition, code: str) -> None:
+    _require_form_manager(actor, form.institution_id)
+    if form.status != "draft":
+        raise AwdaError(
+            _("Only a draft can be changed; published questions stay as they were answered."),
+            code="not_draft",
+        )
+    with transaction.atomic():
+        form.questions.filter(code=code).delete()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=form, fields=[f"question:{code}"])
+
+
+def form_publish(*, actor: User, form: FormDefinition) -> FormDefinition:
+    _require_form_manager(actor, form.institution_id)
+    if form.status != "draft":
+        raise AwdaError(_("This version is already published."), code="not_draft")
+    with transaction.atomic():
+        FormDefinition.objects.filter(institution_id=form.institution_id, status="published").update(
+            status="retired"
+        )
+        form.status = "published"
+        form.published_at = timezone.now()
+        form.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=form, fields=["status"])
+    return form
+
+
+def extra_answers_save(
+    *, actor: User, returnee: Returnee, answers: Mapping[str, Any], language: str = "en"
+) -> ExtraAnswers:
+    """Answers to the institution's current version, validated against that version."""
+    from awda.registry.extra_questions import clean_answers
+
+    _require(actor, Capability.EDIT_RECORDS)
+    form = published_form(returnee.institution_id)
+    if form is None:
+        raise AwdaError(_("This institution has no extra questions."), code="no_form")
+    cleaned, errors = clean_answers([q.as_spec() for q in form.questions.all()], answers)
+    if errors:
+        fields: dict[str, list[Any]] = {
+            code: [texts.get(language) or texts["en"]] for code, texts in errors.items()
+        }
+        raise AwdaError(next(iter(fields.values()))[0], code="invalid", fields=fields)
+    with transaction.atomic():
+        row, _created = ExtraAnswers.objects.update_or_create(
+            returnee=returnee, form=form, defaults={"answers": cleaned}
+        )
+        Returnee.objects.filter(pk=returnee.pk).update(version=models.F("version") + 1)
+        returnee.refresh_from_db(fields=["version"])
+        _event(
+            returnee,
+            actor,
+            CaseEventKind.UPDATED,
+            {"changes": {f"extra:{code}": [None, None] for code in cleaned}},
+        )
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=returnee, fields=[f"extra:{code}" for code in cleaned]
+        )
+    return row

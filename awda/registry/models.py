@@ -515,3 +515,78 @@ class CaseNumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}:{self.last}"
+
+
+class FormDefinition(PublicModel):
+    """One version of an institution's extra questions. Published versions never change; answers keep theirs."""
+
+    STATUS_CHOICES = [("draft", _("Draft")), ("published", _("Published")), ("retired", _("Retired"))]
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("institution")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=STATUS_CHOICES, default="draft")
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["institution", "-version"]
+        constraints = [models.UniqueConstraint(fields=["institution", "version"], name="form_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id} v{self.version}"
+
+
+class FormQuestion(TranslatedNameMixin, TimeStampedModel):
+    TYPE_CHOICES = [
+        ("text", _("Text")),
+        ("integer", _("Whole number")),
+        ("decimal", _("Number")),
+        ("date", _("Date")),
+        ("select_one", _("One choice")),
+        ("select_multiple", _("Several choices")),
+        ("yes_no", _("Yes or no")),
+    ]
+
+    form = models.ForeignKey(FormDefinition, on_delete=models.CASCADE, related_name="questions")
+    code = models.SlugField(_("code"), max_length=40)
+    type = models.CharField(_("type"), max_length=20, choices=TYPE_CHOICES)
+    name_ar = models.CharField(_("question (Arabic)"), max_length=255)
+    name_ckb = models.CharField(_("question (Kurdish)"), max_length=255)
+    name_en = models.CharField(_("question (English)"), max_length=255)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    min_value = models.FloatField(_("minimum"), null=True, blank=True)
+    max_value = models.FloatField(_("maximum"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "code"], name="form_question_code_unique")]
+
+    def as_spec(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "type": self.type,
+            "required": self.required,
+            "choices": self.choices,
+            "min_value": self.min_value,
+            "max_value": self.max_value,
+            "label_ar": self.name_ar,
+            "label_ckb": self.name_ckb,
+            "label_en": self.name_en,
+        }
+
+
+class ExtraAnswers(TimeStampedModel):
+    """A returnee's answers to one version of their institution's extra questions."""
+
+    returnee = models.ForeignKey(Returnee, on_delete=models.CASCADE, related_name="extra_answers")
+    form = models.ForeignKey(FormDefinition, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["returnee", "form"], name="extra_answers_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id}:{self.form_id}"

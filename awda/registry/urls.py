@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awda.registry.views import cases, categories, intake
+from awda.registry.views import cases, categories, intake, questions
 
 app_name = "registry"
 
@@ -29,6 +29,9 @@ urlpatterns = [
         cases.member_remove,
         name="member_remove",
     ),
+    path("returnees/<uuid:returnee_uuid>/extra/", questions.case_extra, name="case_extra"),
+    path("manage/questions/", questions.form_list, name="form_list"),
+    path("manage/questions/<slug:code>/", questions.form_edit, name="form_edit"),
     path("manage/categories/", categories.category_list, name="category_list"),
     path("manage/categories/<slug:code>/", categories.category_edit, name="category_edit"),
 ]

@@ -151,6 +151,50 @@ def _choices_rows() -> Iterable[list[Any]]:
         yield ["country", country.iso2, country.name_ar, country.name_ckb, country.name_en, ""]
 
 
+def _extra_rows(institution_id: int | None) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The institution's published extra questions: survey rows and their choice lists."""
+    from awda.registry.actions import published_form
+
+    form = published_form(institution_id)
+    if form is None:
+        return [], []
+    kinds = {
+        "text": "text",
+        "integer": "integer",
+        "decimal": "decimal",
+        "date": "date",
+        "yes_no": "select_one yes_no",
+    }
+    survey: list[list[Any]] = [
+        ["begin_group", f"extra_v{form.version}", *_labels(_("Extra questions")), "", "", "field-list"]
+    ]
+    choices: list[list[Any]] = []
+    for question in form.questions.all():
+        if question.type in ("select_one", "select_multiple"):
+            list_name = f"extra_{question.code}"
+            kind = f"{question.type} {list_name}"
+            choices += [
+                [list_name, c["value"], c["label_ar"], c["label_ckb"], c["label_en"], ""]
+                for c in question.choices
+            ]
+        else:
+            kind = kinds[question.type]
+        survey.append(
+            [
+                kind,
+                question.code,
+                question.name_ar,
+                question.name_ckb,
+                question.name_en,
+                "yes" if question.required else "",
+                "",
+                "",
+            ]
+        )
+    survey.append(["end_group", f"extra_v{form.version}", "", "", "", "", "", ""])
+    return survey, choices
+
+
 def _survey_rows() -> Iterable[list[Any]]:
     for section, title, fields in SECTIONS:
         yield ["begin_group", section, *_labels(title), "", "", "field-list"]
@@ -205,18 +249,19 @@ def _survey_rows() -> Iterable[list[Any]]:
     ]
 
 
-def build_xlsform() -> bytes:
-    """The XLSForm workbook (survey, choices, settings) as bytes."""
+def build_xlsform(institution_id: int | None = None) -> bytes:
+    """The XLSForm workbook (survey, choices, settings) as bytes, with the institution's extra questions."""
+    extra_survey, extra_choices = _extra_rows(institution_id)
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
     label_columns = [f"label::{name}" for _code, name in LANGUAGES]
     survey.append(["type", "name", *label_columns, "required", "choice_filter", "appearance"])
-    for row in _survey_rows():
+    for row in [*_survey_rows(), *extra_survey]:
         survey.append(row)
     choices = workbook.create_sheet("choices")
     choices.append(["list_name", "name", *label_columns, "governorate"])
-    for row in _choices_rows():
+    for row in [*_choices_rows(), *extra_choices]:
         choices.append(row)
     settings = workbook.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -104,6 +106,12 @@ class ReturneeSerializer(serializers.ModelSerializer):
                 "description": n.description,
             }
             for n in returnee.needs.all()
+        ]
+
+    def get_extra_answers(self, returnee: Returnee) -> list[dict[str, Any]]:
+        return [
+            {"form_version": row.form.version, "answers": row.answers}
+            for row in returnee.extra_answers.select_related("form").order_by("-form__version")
         ]
 
     def get_categories(self, returnee: Returnee) -> list[dict[str, Any]]:
@@ -247,6 +255,7 @@ class ReturneeCreateInput(RecordInput):
 
 class ReturneeUpdateInput(RecordInput):
     version = serializers.IntegerField(min_value=1)
+    extra_answers = serializers.DictField(required=False)
     phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     documents = DocumentInput(many=True, required=False)
     needs = NeedInput(many=True, required=False)
@@ -400,14 +409,19 @@ class ReturneeDetailApi(APIView):
             )
         version = values.pop("version")
         related = {name: values.pop(name) for name in ("phones", "documents", "needs") if name in values}
+        extra = values.pop("extra_answers", None)
         try:
-            updated = actions.returnee_update(
-                actor=user,
-                returnee=returnee,
-                expected_version=version,
-                changes={k: v for k, v in values.items() if k in actions.RECORD_FIELDS},
-                **related,
-            )
+            with transaction.atomic():
+                updated = actions.returnee_update(
+                    actor=user,
+                    returnee=returnee,
+                    expected_version=version,
+                    changes={k: v for k, v in values.items() if k in actions.RECORD_FIELDS},
+                    **related,
+                )
+                if extra is not None:
+                    language = (get_language() or "ar").split("-")[0]
+                    actions.extra_answers_save(actor=user, returnee=updated, answers=extra, language=language)
         except EditConflict as conflict:
             body = {
                 "error": {

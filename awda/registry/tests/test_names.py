@@ -241,7 +241,9 @@ def test_transliterate(text: str, latin: str) -> None:
         (["يوسف", "Yousif", "Yusuf", "Youssef", "Yosef"], "ysf"),
         (["زهراء", "Zahraa", "Zahra", "زهرة"], "dhr"),
         (["علي", "Ali", "Aly"], "l"),
-        (["ابو بكر", "Abu Bakr", "Abou Bakr"], "bkr"),
+        (["ابو بكر", "Abu Bakr", "Abou Bakr"], "bbkr"),
+        (["داود", "Dawood", "Dawud", "Daoud"], "dd"),
+        (["ممدوح", "Mamdouh", "Mamduh"], "mmd"),
         (["شیلان", "Shilan", "Shelan"], "xln"),
         (["ڕێبوار", "Rebwar", "Ribwar"], "rbr"),
         (["کاروان", "Karwan"], "krn"),
@@ -261,7 +263,11 @@ def test_skeleton_merges_what_design_says() -> None:
     assert skeleton("Mohammed") == skeleton("محمود") == skeleton("Mahmoud")
     assert skeleton("Hassan") == skeleton("Hussein") == skeleton("حسن")
     assert skeleton("سعد") == skeleton("سعيد") == skeleton("Saeed")
-    assert skeleton("علي") == skeleton("علاء")
+    assert skeleton("علي") == skeleton("علاء") == skeleton("Luay")
+    assert skeleton("عمر") == skeleton("Amir")
+    assert skeleton("زيد") == skeleton("Azad") == skeleton("داود")
+    # Consonants that meet only because the vowels are gone are not collapsed.
+    assert skeleton("ليلى") == skeleton("Layla") == "ll" != skeleton("علي")
 
 
 def test_skeleton_limits() -> None:
@@ -607,7 +613,7 @@ def test_arabic_spelling_variation_changes_nothing(data: st.DataObject, name: st
     assert strict_key(variant) == strict_key(name)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     data=st.data(),
     parts=st.tuples(*[st.sampled_from(ARABIC_BASE_NAMES)] * 4),
@@ -662,7 +668,7 @@ def test_latin_spelling_variation_changes_nothing(pair: tuple[str, str]) -> None
 # --------------------------------------------------------------------------------------------------
 # Measured on the linkage development set
 
-# Measured: 0.976 of the 5,026 true links (0.983 where B is in Arabic script, 0.962 where it is Latin).
+# Measured: 0.974 of the 5,026 true links (0.980 where B is in Arabic script, 0.962 where it is Latin).
 SKELETON_AGREEMENT_FLOOR = 0.96
 
 

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from awda.accounts.access import signed_in_user
@@ -222,11 +222,40 @@ def case_page(request: HttpRequest, returnee_uuid: str) -> HttpResponse:
         "consent_form": ConsentForm(),
         "member_form": MemberForm(prefix="member"),
         "shared_view": returnee.institution_id != user.institution_id,
+        "extra_answers": _extra_answers(returnee),
+        "extra_form": actions.published_form(returnee.institution_id),
         "reason_choices": enums.MigrationReason.choices,
         "income_choices": enums.IncomeSource.choices,
         "vulnerability_choices": enums.Vulnerability.choices,
     }
     return render(request, "registry/case_page.html", context)
+
+
+def _answer_text(question: Any, value: Any) -> str:
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    if question.type in ("select_one", "select_multiple"):
+        language = (get_language() or "ar").split("-")[0]
+        labels = {c["value"]: c.get(f"label_{language}") or c["label_en"] for c in question.choices}
+        values = value if isinstance(value, list) else [value]
+        return "، ".join(str(labels.get(v) or v) for v in values)
+    return str(value)
+
+
+def _extra_answers(returnee: Returnee) -> list[tuple[int, list[tuple[str, str]]]]:
+    """Each answered version with its questions' labels (as they were asked) and the answers."""
+    result = []
+    for row in returnee.extra_answers.select_related("form").order_by("-form__version"):
+        questions = {q.code: q for q in row.form.questions.all()}
+        rows = [
+            (questions[code].name, _answer_text(questions[code], value))
+            for code, value in row.answers.items()
+            if code in questions
+        ]
+        result.append((row.form.version, rows))
+    return result
 
 
 SECTIONS = {
