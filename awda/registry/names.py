@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "PersonNameKeys",
@@ -234,6 +235,7 @@ def _arabic_letters(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: محمد, علي, حسين…
 def normalize_arabic(text: str) -> str:
     """Normalise an Arabic-script name (Arabic, Kurdish or Persian keyboard) to one spelling.
 
@@ -293,6 +295,7 @@ def _latin_letters(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(_LATIN_SPECIALS_MAP).casefold())
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: محمد, علي, حسين…
 def normalize_latin(text: str) -> str:
     """Normalise a Latin-script name to one spelling.
 
@@ -394,6 +397,7 @@ def _script_runs(text: str) -> list[tuple[str, str]]:
     return [(kind or "latin", chunk) for kind, chunk in runs]
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: محمد, علي, حسين…
 def normalize_name(text: str) -> str:
     """Normalise a name in either script; a mixed text is normalised run by run, each by its script."""
     # Compatibility forms first: a symbol such as ﷼ decomposes into Arabic letters.
@@ -539,6 +543,7 @@ def _transliterate_arabic_token(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: محمد, علي, حسين…
 def transliterate(text: str) -> str:
     """A simple lower-case ASCII romanisation of an Arabic-script name; Latin text gets normalize_latin.
 
@@ -769,6 +774,7 @@ def _keys(text: str, *, long_vowels: bool) -> str:
     return " ".join(keys)
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: محمد, علي, حسين…
 def skeleton(text: str) -> str:
     """A script-independent consonant key: finds candidates and gives partial credit, never proof.
 
@@ -800,6 +806,7 @@ def skeleton(text: str) -> str:
     return _keys(text, long_vowels=False)
 
 
+@lru_cache(maxsize=65536)  # names repeat a lot: محمد, علي, حسين…
 def strict_key(text: str) -> str:
     """A script-independent key like :func:`skeleton` that also keeps the long vowels ī and ū.
 
