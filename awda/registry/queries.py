@@ -16,26 +16,46 @@ from awda.accounts.models import User
 from awda.accounts.scope import ScopePaths, scope_records
 from awda.registry import names
 from awda.registry.enums import ConsentPurpose
-from awda.registry.models import Consent, IdentityDocument, NameToken, Phone, Returnee, ReturneeCategory
+from awda.registry.models import (
+    Category,
+    Consent,
+    IdentityDocument,
+    NameToken,
+    Phone,
+    Returnee,
+    ReturneeCategory,
+)
 
 RETURNEE_SCOPE = ScopePaths(
     institution="institution", governorate="governorate", district="district", assignee="owner"
 )
 CASE_NUMBER = re.compile(r"^AWD-\d{4}-\d{7}$", re.IGNORECASE)
-CANDIDATES_PER_QUERY = 200
+CANDIDATES_PER_QUERY = 120
+# What search and the duplicate check read of a candidate; the rest of a wide record stays on disk.
+CANDIDATE_FIELDS = (
+    "id", "uuid", "case_number", "institution_id", "given_name", "father_name", "grandfather_name",
+    "great_grandfather_name", "family_name", "given_name_latin", "father_name_latin", "grandfather_name_latin",
+    "family_name_latin", "known_as", "mother_name", "full_key", "given_skeleton", "father_skeleton",
+    "grandfather_skeleton", "family_skeleton", "sex", "date_of_birth", "birth_date_precision", "return_type", "status",
+    "governorate__pcode", "governorate__name_ar", "governorate__name_ckb", "governorate__name_en",
+)  # fmt: skip
 
 
 def shared_with(user: User) -> Q | None:
-    """Records whose person consented to share them with the user's institution or its kind."""
+    """Records whose person consented to share them with the user's institution or its kind.
+
+    Written as ``id IN (subquery)`` rather than a correlated EXISTS: PostgreSQL hashes the (small)
+    set of shared records once instead of probing the consents for each of a million rows.
+    """
     institution = user.institution
     if institution is None:
         return None
-    active = Consent.objects.filter(returnee=OuterRef("pk"), granted=True, withdrawn_at__isnull=True)
+    active = Consent.objects.filter(granted=True, withdrawn_at__isnull=True)
     named = active.filter(purpose=ConsentPurpose.SHARING_INSTITUTION, shared_with=institution)
     by_type = active.filter(
         purpose=ConsentPurpose.SHARING_INSTITUTION_TYPE, shared_with_type=institution.type
     )
-    return Q(Exists(named)) | Q(Exists(by_type))
+    return Q(pk__in=named.values("returnee_id")) | Q(pk__in=by_type.values("returnee_id"))
 
 
 def returnees_visible_to(user: User) -> QuerySet[Returnee]:
@@ -102,16 +122,12 @@ def filter_returnees(queryset: QuerySet[Returnee], filters: dict[str, Any]) -> Q
         value = filters.get(key)
         if value:
             queryset = queryset.filter(**{lookup: value})
-    category = filters.get("category")
-    if category:
-        queryset = queryset.filter(
-            Exists(ReturneeCategory.objects.filter(returnee=OuterRef("pk"), category__code=category))
-        )
-    vulnerability = filters.get("vulnerability")
-    if vulnerability:
-        queryset = queryset.filter(
-            Exists(ReturneeCategory.objects.filter(returnee=OuterRef("pk"), category__code=vulnerability))
-        )
+    for key in ("category", "vulnerability"):
+        code = filters.get(key)
+        if code:
+            category_id = Category.objects.filter(code=code).values_list("pk", flat=True).first() or 0
+            assigned = ReturneeCategory.objects.filter(category_id=category_id).values("returnee_id")
+            queryset = queryset.filter(pk__in=assigned)
     age_group = filters.get("age_group")
     if age_group in AGE_GROUPS:
         queryset = queryset.filter(_birth_window(age_group, timezone.localdate()))
@@ -144,7 +160,7 @@ def _name_candidates(queryset: QuerySet[Returnee], query: str) -> list[Returnee]
     else:
         lookups.append(Q(family_skeleton=skeletons[0]))
     found: dict[int, Returnee] = {}
-    related = queryset.select_related("governorate")
+    related = queryset.select_related("governorate").only(*CANDIDATE_FIELDS)
     for condition in lookups:
         for returnee in related.filter(condition)[:CANDIDATES_PER_QUERY]:
             found.setdefault(returnee.pk, returnee)
@@ -257,7 +273,7 @@ def _sketch_of_payload(payload: dict[str, Any]) -> Any:
     )
 
 
-def _sketch_of_returnee(returnee: Returnee) -> Any:
+def _sketch_of_returnee(returnee: Returnee, phones: set[str], documents: set[str]) -> Any:
     from awda.registry.duplicates import PersonSketch
 
     return PersonSketch(
@@ -268,8 +284,8 @@ def _sketch_of_returnee(returnee: Returnee) -> Any:
         mother=returnee.mother_name,
         date_of_birth=returnee.date_of_birth,
         birth_year_only=returnee.birth_date_precision == "year",
-        phones=frozenset(p.number for p in returnee.phones.all()),
-        documents=frozenset(d.number_key for d in returnee.documents.all() if d.number_key),
+        phones=frozenset(phones),
+        documents=frozenset(key for key in documents if key),
     )
 
 
@@ -280,37 +296,48 @@ def duplicate_candidates(user: User, payload: dict[str, Any], *, limit: int = 10
     new = _sketch_of_payload(payload)
     visible = returnees_visible_to(user)
     given, father = names.skeleton(new.given), names.skeleton(new.father)
-    lookups: list[Q] = []
+    # One query: the name keys and the ids found by phone and document, combined with OR so that
+    # PostgreSQL can join the index scans (BitmapOr) instead of running four queries.
+    condition = Q(pk__in=[])
     if given and father:
-        lookups.append(Q(given_skeleton=given, father_skeleton=father))
+        condition |= Q(given_skeleton=given, father_skeleton=father)
     if given and new.family:
-        lookups.append(
-            Q(
-                given_skeleton=given,
-                family_skeleton=names.skeleton(names.strip_article(names.normalize_name(new.family))),
-            )
+        condition |= Q(
+            given_skeleton=given,
+            family_skeleton=names.skeleton(names.strip_article(names.normalize_name(new.family))),
         )
+    matched_ids: set[int] = set()
     if new.phones:
-        lookups.append(Q(Exists(Phone.objects.filter(returnee=OuterRef("pk"), number__in=list(new.phones)))))
-    if new.documents:
-        lookups.append(
-            Q(
-                Exists(
-                    IdentityDocument.objects.filter(
-                        returnee=OuterRef("pk"), number_key__in=list(new.documents)
-                    )
-                )
-            )
+        matched_ids |= set(
+            Phone.objects.filter(number__in=list(new.phones)).values_list("returnee_id", flat=True)[:50]
         )
-    found: dict[int, Returnee] = {}
-    for condition in lookups:
-        for returnee in visible.filter(condition).prefetch_related("phones", "documents")[
-            :CANDIDATES_PER_QUERY
-        ]:
-            found.setdefault(returnee.pk, returnee)
+    if new.documents:
+        matched_ids |= set(
+            IdentityDocument.objects.filter(number_key__in=list(new.documents)).values_list(
+                "returnee_id", flat=True
+            )[:50]
+        )
+    if matched_ids:
+        condition |= Q(pk__in=sorted(matched_ids))
+    candidates = visible.select_related("governorate").only(*CANDIDATE_FIELDS)
+    found = {r.pk: r for r in candidates.filter(condition)[:CANDIDATES_PER_QUERY]}
+    # Phones and documents of all candidates in two queries (cheaper than prefetch_related's per-row work).
+    phones: dict[int, set[str]] = {}
+    for returnee_id, number in Phone.objects.filter(returnee_id__in=list(found)).values_list(
+        "returnee_id", "number"
+    ):
+        phones.setdefault(returnee_id, set()).add(number)
+    documents: dict[int, set[str]] = {}
+    for returnee_id, key in IdentityDocument.objects.filter(returnee_id__in=list(found)).values_list(
+        "returnee_id", "number_key"
+    ):
+        documents.setdefault(returnee_id, set()).add(key)
     scored = []
     for returnee in found.values():
-        match = score_match(new, _sketch_of_returnee(returnee))
+        match = score_match(
+            new,
+            _sketch_of_returnee(returnee, phones.get(returnee.pk, set()), documents.get(returnee.pk, set())),
+        )
         if match.score >= THRESHOLD:
             scored.append(DuplicateCandidate(returnee, match.score, match.reasons))
     scored.sort(key=lambda c: (-c.score, c.returnee.case_number))

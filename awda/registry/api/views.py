@@ -18,6 +18,7 @@ from awda.accounts.access import signed_in_user
 from awda.accounts.enums import InstitutionType
 from awda.accounts.models import Institution
 from awda.accounts.roles import Capability, has_capability
+from awda.core.api.pagination import CappedPagination
 from awda.core.errors import NotFound, PermissionDenied
 from awda.geo.models import Country, District, Governorate, SubDistrict
 from awda.registry import actions, enums, queries
@@ -294,6 +295,7 @@ def _viewer(request: Request) -> Any:
 
 class ReturneeListApi(generics.ListAPIView):
     serializer_class = ReturneeListSerializer
+    pagination_class = CappedPagination
     queryset = Returnee.objects.none()
 
     def get_queryset(self) -> QuerySet[Returnee]:

@@ -21,6 +21,7 @@ from awda.accounts.access import signed_in_user
 from awda.accounts.models import User
 from awda.accounts.roles import Capability, has_capability
 from awda.core import audit
+from awda.core.api.pagination import CappedCountPaginator
 from awda.core.errors import AwdaError, NotFound
 from awda.core.forms import add_error_to_form
 from awda.core.models import AuditAction
@@ -89,7 +90,7 @@ def returnee_list(request: HttpRequest) -> HttpResponse:
         total = len(hits)
     else:
         ordered = filtered.select_related("governorate").order_by("-created_at", "-id")
-        paginator = Paginator(ordered, 50)
+        paginator = CappedCountPaginator(ordered, 50)
         page = paginator.get_page(request.GET.get("page"))
         total = paginator.count
     query_string = request.GET.copy()
@@ -98,6 +99,8 @@ def returnee_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "total": total,
+        "total_is_exact": total <= CappedCountPaginator.cap,
+        "cap": CappedCountPaginator.cap,
         "page_query": query_string.urlencode(),
         "can_register": has_capability(user, Capability.REGISTER_RECORDS) and user.office_id is not None,
         "can_export": has_capability(user, Capability.EXPORT_RECORDS),
