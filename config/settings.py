@@ -296,6 +296,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ScopeEnum": "awda.accounts.enums.ScopeLevel",
         "RoleEnum": "awda.accounts.enums.Role",
+        "InstitutionTypeEnum": "awda.accounts.enums.InstitutionType",
+        "SettlementEnum": "awda.geo.enums.Settlement",
+        "CaseStatusEnum": "awda.registry.enums.CaseStatus",
+        "DocumentTypeEnum": "awda.registry.enums.DocumentType",
+        "DocumentStatusEnum": "awda.registry.enums.DocumentStatus",
     },
 }
 

@@ -20,6 +20,7 @@ from awda.accounts.models import Institution
 from awda.accounts.roles import Capability, has_capability
 from awda.core.api.pagination import CappedPagination
 from awda.core.errors import NotFound, PermissionDenied
+from awda.geo.enums import Settlement
 from awda.geo.models import Country, District, Governorate, SubDistrict
 from awda.registry import actions, enums, queries
 from awda.registry.access import access_consent_by_uuid, access_returnee_by_uuid, can_see_sensitive
@@ -220,7 +221,7 @@ class RecordInput(serializers.Serializer):
     sub_district = serializers.PrimaryKeyRelatedField(
         queryset=SubDistrict.objects.all(), required=False, allow_null=True
     )
-    settlement = serializers.ChoiceField(choices=[("urban", "urban"), ("rural", "rural")])
+    settlement = serializers.ChoiceField(choices=Settlement.choices)
     address = serializers.CharField(max_length=255, required=False, allow_blank=True)
     housing = serializers.ChoiceField(choices=enums.Housing.choices, required=False, allow_blank=True)
     land_property = serializers.ChoiceField(
