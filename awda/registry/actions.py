@@ -167,8 +167,14 @@ def _apply_name_keys(returnee: Returnee) -> names.PersonNameKeys:
     return keys
 
 
+def index_tokens(keys: names.PersonNameKeys) -> set[str]:
+    """What the token index keeps of a name: the script-independent skeletons, the only keys search
+    looks up there (known-as names and Latin spellings); the normalised words would double the index."""
+    return {key[:60] for key in (names.skeleton(token) for token in keys.search_tokens) if key}
+
+
 def _sync_tokens(returnee: Returnee, keys: names.PersonNameKeys) -> None:
-    wanted = {token[:60] for token in keys.search_tokens if token}
+    wanted = index_tokens(keys)
     existing = set(NameToken.objects.filter(returnee=returnee).values_list("token", flat=True))
     NameToken.objects.filter(returnee=returnee, token__in=existing - wanted).delete()
     NameToken.objects.bulk_create([NameToken(returnee=returnee, token=t) for t in sorted(wanted - existing)])

@@ -423,7 +423,7 @@ def demo_returnees_bulk(count: int, *, seed: int = 7, batch: int = 2000, progres
     from awda.core import audit
     from awda.core.models import AuditAction
     from awda.registry import names, rules
-    from awda.registry.actions import _apply_name_keys
+    from awda.registry.actions import _apply_name_keys, index_tokens
     from awda.registry.categorisation import active_categories, facts_from_parts, spec_of
     from awda.registry.models import (
         CaseEvent,
@@ -558,9 +558,7 @@ def demo_returnees_bulk(count: int, *, seed: int = 7, batch: int = 2000, progres
             rows: dict[Any, list[tuple[Any, ...]]] = {model: [] for model in ROW_COLUMNS}
             for person, returnee in zip(chunk, returnees, strict=True):
                 rid, owner_id = returnee.pk, returnee.owner_id
-                rows[NameToken] += [
-                    (rid, t) for t in sorted({t[:60] for t in name_keys[rid].search_tokens if t})
-                ]
+                rows[NameToken] += [(rid, t) for t in sorted(index_tokens(name_keys[rid]))]
                 rows[Phone] += [
                     (now, now, rid, n, "")
                     for n in sorted({n for n in (names.normalize_phone(p) for p in person.phones) if n})
