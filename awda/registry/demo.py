@@ -749,3 +749,28 @@ def _copy_rows(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> N
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def _generate_share(args: tuple[int, int]) -> int:
+    """One worker process's share of a parallel bulk generation (its own database connection)."""
+    from django.db import connections
+
+    count, seed = args
+    connections.close_all()
+    return demo_returnees_bulk(count, seed=seed)
+
+
+def demo_returnees_parallel(count: int, *, seed: int = 7, workers: int = 2) -> int:
+    """Split a bulk generation over processes: building rows is Python work that one core cannot do
+    fast enough, while PostgreSQL takes the COPY streams of all of them. Case numbers and keys stay
+    unique (a locked counter and sequences). On SQLite it runs in one process."""
+    import multiprocessing
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql" or workers < 2:
+        return demo_returnees_bulk(count, seed=seed)
+    connections.close_all()
+    shares = [count // workers + (1 if i < count % workers else 0) for i in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sum(pool.map(_generate_share, [(share, seed + 1000 * i) for i, share in enumerate(shares)]))

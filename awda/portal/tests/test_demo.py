@@ -35,3 +35,18 @@ def test_demo_is_complete_and_idempotent() -> None:
     printed = out.getvalue()
     assert f"Password for every demo account: {DEMO_PASSWORD}" in printed
     assert "caseworker" in printed and "admin" in printed
+
+
+@pytest.mark.django_db
+def test_bulk_generation_writes_what_registration_writes() -> None:
+    from awda.registry.demo import demo_returnees_parallel
+    from awda.registry.models import Consent, NameToken, Returnee, ReturneeCategory
+
+    call_command("demo", "--returnees", "0", stdout=StringIO())
+    assert demo_returnees_parallel(40, seed=3, workers=2) == 40
+    assert Returnee.objects.count() == 40
+    assert Returnee.objects.values("case_number").distinct().count() == 40
+    assert Consent.objects.filter(purpose="registration", granted=True).count() == 40
+    assert NameToken.objects.exists()
+    assert ReturneeCategory.objects.exists()
+    assert not Returnee.objects.filter(given_skeleton="").exists()

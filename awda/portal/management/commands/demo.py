@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from awda.accounts.demo import DEMO_PASSWORD, demo_accounts
-from awda.registry.demo import demo_returnees, demo_returnees_bulk
+from awda.registry.demo import demo_returnees, demo_returnees_bulk, demo_returnees_parallel
 from awda.registry.models import Returnee
 
 
@@ -22,6 +22,12 @@ class Command(BaseCommand):
             help="How many demo returnees to add (default: 300 when there are none yet, otherwise none).",
         )
         parser.add_argument("--seed", type=int, default=7, help="Random seed of the generated people.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="Processes generating in parallel in bulk mode (PostgreSQL only; default 1).",
+        )
         parser.add_argument(
             "--bulk",
             action="store_true",
@@ -43,7 +49,11 @@ class Command(BaseCommand):
                         rate = done / max(time.monotonic() - started, 1e-9)
                         self.stderr.write(f"\r{done:,} / {wanted:,} returnees ({rate:,.0f}/s)", ending="")
 
-                    created = demo_returnees_bulk(wanted, seed=seed, progress=report)
+                    workers = max(1, options["workers"])
+                    if workers > 1:
+                        created = demo_returnees_parallel(wanted, seed=seed, workers=workers)
+                    else:
+                        created = demo_returnees_bulk(wanted, seed=seed, progress=report)
                     self.stderr.write("")
                 else:
                     created = demo_returnees(wanted, seed=seed)
