@@ -117,3 +117,18 @@ def _mark_verified(client: Client, user: User) -> None:
         session = client.session
         session["otp_device_id"] = device.persistent_id
         session.save()
+
+
+@pytest.fixture
+def run_worker(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Run the real task worker until the queue is empty, inside the test's transaction."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # The worker recycles database connections between tasks; the test's connection must stay.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+    return run

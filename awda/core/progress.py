@@ -36,10 +36,6 @@ def progress_set(*, task_id: str, current: int, total: int | None = None) -> Non
     TaskProgress.objects.filter(task_id=task_id).update(**values)
 
 
-def progress_advance(*, task_id: str, by: int = 1) -> None:
-    TaskProgress.objects.filter(task_id=task_id).update(current=F("current") + by)
-
-
 def progress_finish(*, task_id: str, outcome: dict[str, Any]) -> None:
     TaskProgress.objects.filter(task_id=task_id).update(current=F("total"), outcome=outcome)
 

@@ -11,7 +11,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
@@ -269,12 +268,3 @@ def build_xlsform(institution_id: int | None = None) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def field_names() -> list[str]:
-    """Names of the record's fields that the XLSForm carries (for the import of submissions)."""
-    return [name for _s, _t, fields in SECTIONS for _k, name, _l, _r in fields]
-
-
-def model_fields() -> list[models.Field[Any, Any]]:
-    return [Returnee._meta.get_field(name) for name in field_names()]  # type: ignore[misc]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from awda.accounts.enums import Role
@@ -14,19 +13,8 @@ from awda.core.models import AuditAction, TaskProgress
 from conftest import verified_client
 
 
-def _run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the real worker until the queue is empty, inside the test's transaction."""
-    from django_tasks_db.management.commands import db_worker
-
-    # The worker recycles database connections between tasks; the test's connection must stay.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-
 @pytest.mark.django_db
-def test_audit_verification_runs_in_the_worker_with_progress(
-    make_user: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_audit_verification_runs_in_the_worker_with_progress(make_user: Any, run_worker: Any) -> None:
     admin = make_user(Role.ADMINISTRATOR, username="boss")
     for i in range(7):
         audit.record(actor=None, action=AuditAction.READ, object_type="t.t", object_id=str(i))
@@ -39,7 +27,7 @@ def test_audit_verification_runs_in_the_worker_with_progress(
     assert 'value="0"' in waiting.content.decode()
     assert "hx-get" in waiting.content.decode()  # keeps polling while the task waits
 
-    _run_worker(monkeypatch)
+    run_worker()
 
     progress = TaskProgress.objects.get(task_id=task_id)
     assert (progress.current, progress.total, progress.percent) == (progress.total, progress.total, 100)

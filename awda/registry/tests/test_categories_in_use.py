@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from awda.accounts.enums import Role
 from awda.registry import actions
@@ -40,15 +39,8 @@ def test_household_changes_recompute_categories(register: Any) -> None:
     assert "female_head_of_household" not in _codes(returnee)
 
 
-def _run_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
-
-
 def test_a_rule_is_tried_before_saving_and_then_applied_to_every_record(
-    register: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+    register: Any, make_user: Any, run_worker: Any
 ) -> None:
     young, older = register(record={"date_of_birth": None}), register(record={"given_name": "مريم"})
     admin = make_user(Role.ADMINISTRATOR, "momd_baghdad", "admin")
@@ -75,7 +67,7 @@ def test_a_rule_is_tried_before_saving_and_then_applied_to_every_record(
     assert Category.objects.get(code="highly_skilled").rule_version == category.rule_version
     saved = client.post("/manage/categories/highly_skilled/", {**data, "save": "1"})
     assert saved.status_code == 302 and saved["Location"].startswith("/tasks/")
-    _run_worker(monkeypatch)
+    run_worker()
     assert "highly_skilled" in _codes(young) and "highly_skilled" in _codes(older)
     assert Category.objects.get(code="highly_skilled").rule_version == category.rule_version + 1
 
