@@ -23,6 +23,8 @@ class Capability(StrEnum):
     VIEW_AUDIT = "audit.view"
     VIEW_STATISTICS = "statistics.view"
     USE_API = "api.use"
+    EXCHANGE_DATA = "exchange.manage"  # imports, linkage runs and review, merges, data quality
+    MANAGE_AGREEMENTS = "agreements.manage"  # data-sharing agreements and the exports under them
 
 
 _STAFF = {Capability.USE_API}
@@ -60,6 +62,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EDIT_RECORDS,
             Capability.EXPORT_RECORDS,
             Capability.VIEW_STATISTICS,
+            Capability.EXCHANGE_DATA,
+            Capability.MANAGE_AGREEMENTS,
         }
     ),
     Role.ADMINISTRATOR: frozenset(

@@ -176,6 +176,11 @@ class Returnee(PublicModel):
         related_name="returnees",
         verbose_name=_("household"),
     )
+    # Set when a data steward merged this record into another (awda.exchange); such a record is
+    # hidden from lists and search and comes back when the merge is undone.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
 
     # Search keys, derived from the name by awda.registry.names (never edited by hand)
     given_key = models.CharField(max_length=60, db_index=True, editable=False, default="")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +61,7 @@ def shared_with(user: User) -> Q | None:
 
 def returnees_visible_to(user: User) -> QuerySet[Returnee]:
     """Every returnee the user may read: their data scope, plus records shared with them by consent."""
-    return scope_records(user, Returnee.objects.all(), RETURNEE_SCOPE, also=shared_with(user))
+    return scope_records(user, _current(), RETURNEE_SCOPE, also=shared_with(user))
 
 
 def returnees_editable_by(user: User) -> QuerySet[Returnee]:
@@ -69,7 +70,27 @@ def returnees_editable_by(user: User) -> QuerySet[Returnee]:
 
     if not has_capability(user, Capability.EDIT_RECORDS):
         return Returnee.objects.none()
-    return scope_records(user, Returnee.objects.all(), RETURNEE_SCOPE)
+    return scope_records(user, _current(), RETURNEE_SCOPE)
+
+
+def _current() -> QuerySet[Returnee]:
+    """Records merged into another are history: they live on in the survivor until the merge is undone."""
+    return Returnee.objects.filter(merged_into__isnull=True)
+
+
+def merged_survivor_uuid(user: User, returnee_uuid: object) -> object | None:
+    """Where a merged record lives on, if the user may see that record."""
+    try:
+        survivor_id = (
+            Returnee.objects.filter(uuid=returnee_uuid, merged_into__isnull=False)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None
+    if survivor_id is None:
+        return None
+    return returnees_visible_to(user).filter(pk=survivor_id).values_list("uuid", flat=True).first()
 
 
 # Filters of the list (the page and the API use the same names)

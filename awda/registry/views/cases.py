@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
@@ -42,6 +42,8 @@ from awda.registry.forms import (
     StatusForm,
 )
 from awda.registry.models import HouseholdMember, Returnee
+from awda.registry.panels import case_panels
+from awda.registry.queries import merged_survivor_uuid
 from awda.registry.views.intake import drafts_of
 
 DUPLICATE_REASONS = {
@@ -197,6 +199,10 @@ def _case_or_404(
 
 @login_required
 def case_page(request: HttpRequest, returnee_uuid: str) -> HttpResponse:
+    survivor = merged_survivor_uuid(_viewer(request), returnee_uuid)
+    if survivor is not None:
+        messages.info(request, _("This record was merged into the one below; the merge can be undone."))
+        return redirect("registry:case", returnee_uuid=survivor)
     user, returnee = _case_or_404(request, returnee_uuid)
     editable = can_edit(user, returnee)
     context = {
@@ -218,6 +224,7 @@ def case_page(request: HttpRequest, returnee_uuid: str) -> HttpResponse:
             returnee.consents.select_related("shared_with", "recorded_by").order_by("-recorded_at")
         ),
         "events": list(returnee.events.select_related("actor")[:50]),
+        "panels": case_panels(user, returnee),
         "contact_allowed": consents.contact_allowed(returnee),
         "status_form": StatusForm(
             initial={"status": returnee.status, "closure_reason": returnee.closure_reason}

@@ -1,0 +1,1 @@
+"""Data exchange between ministries: imports, exports, record linkage and data quality."""

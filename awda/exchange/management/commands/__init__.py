@@ -1,0 +1,1 @@
+"""The ``awda link`` command and the exchange app's other commands."""
