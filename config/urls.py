@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from awda.accounts.api import views as accounts_api
+from awda.exchange.api import urls as exchange_api
 from awda.geo.api import views as geo_api
 from awda.registry.api import views as registry_api
 
@@ -48,6 +49,7 @@ api_v1 = [
     path("geo/districts/", geo_api.DistrictListApi.as_view(), name="districts"),
     path("geo/sub-districts/", geo_api.SubDistrictListApi.as_view(), name="sub_districts"),
     path("geo/countries/", geo_api.CountryListApi.as_view(), name="countries"),
+    *exchange_api.urlpatterns,
 ]
 
 urlpatterns = [
@@ -56,6 +58,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", include("awda.accounts.urls")),
     path("", include("awda.registry.urls")),
+    path("exchange/", include("awda.exchange.urls")),
     path("", include("awda.portal.urls")),
 ]
 

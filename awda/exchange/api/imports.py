@@ -1,0 +1,5 @@
+"""API of data exchange: imports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

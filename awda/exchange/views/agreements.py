@@ -1,0 +1,5 @@
+"""Pages of data exchange: agreements."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
