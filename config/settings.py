@@ -226,6 +226,8 @@ if not PRODUCTION:
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("AWDA_MAX_BODY_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Imports of other ministries' files: bigger files stream to disk and are refused past this size.
+AWDA_IMPORT_MAX_BYTES = env_int("AWDA_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
 
 # Email: console in development, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -94,6 +94,9 @@ class RowError(models.Model):
         ordering = ["row_number", "id"]
         indexes = [models.Index(fields=["batch", "row_number"])]
 
+    def __str__(self) -> str:
+        return f"{self.row_number}: {self.code}"
+
 
 class ExternalRecord(PublicModel):
     """A person as another register holds them; ``provenance`` says for every value where it came from.

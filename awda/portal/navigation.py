@@ -28,6 +28,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("registry:category_list", _("Categories"), Capability.MANAGE_CATEGORIES),
     NavItem("registry:form_list", _("Extra questions"), Capability.MANAGE_CATEGORIES),
     NavItem("registry:form_list", _("Extra questions"), Capability.MANAGE_UNIT_USERS),
+    NavItem("exchange:sources", _("Data exchange"), Capability.EXCHANGE_DATA),
     NavItem("accounts:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
     NavItem("api-docs", _("API"), Capability.USE_API),
 )

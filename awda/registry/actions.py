@@ -201,6 +201,11 @@ def _event(returnee: Returnee, actor: Any, kind: str, data: dict[str, Any] | Non
     )
 
 
+def case_event(returnee: Returnee, actor: Any, kind: str, data: dict[str, Any] | None = None) -> CaseEvent:
+    """A line on the case's timeline, for other apps' writes (a merge, a referral…)."""
+    return _event(returnee, actor, kind, data)
+
+
 def _require(actor: User, capability: Capability) -> None:
     if not has_capability(actor, capability):
         raise PermissionDenied(_("You are not allowed to do this."))

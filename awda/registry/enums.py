@@ -214,6 +214,8 @@ class CaseEventKind(models.TextChoices):
     HOUSEHOLD_CHANGED = "household_changed", _("Household changed")
     DUPLICATE_DECISION = "duplicate_decision", _("Possible duplicate reviewed")
     NEED_RECORDED = "need_recorded", _("Need recorded")
+    MERGED = "merged", _("Merged with a duplicate record")
+    MERGE_UNDONE = "merge_undone", _("Merge undone")
 
 
 class DuplicateDecisionKind(models.TextChoices):
