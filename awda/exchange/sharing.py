@@ -148,13 +148,15 @@ def may_manage(user: Any, agreement: SharingAgreement) -> bool:
 
 
 def may_extract(user: Any, agreement: SharingAgreement, *, through_api: bool = False) -> bool:
-    """The provider's data stewards, the recipient's data stewards, and through the API any account of
-    the recipient allowed to use it (the ministry's system account)."""
+    """The provider's data stewards, the recipient's data stewards, and through the API an account of the
+    recipient allowed both to use the API and to export records (the ministry's system account; a case
+    worker of the recipient cannot pull a whole extract)."""
     if _manages_agreements(user) and user.institution_id in (agreement.provider_id, agreement.recipient_id):
         return True
     return (
         through_api
         and has_capability(user, Capability.USE_API)
+        and has_capability(user, Capability.EXPORT_RECORDS)
         and getattr(user, "institution_id", None) == agreement.recipient_id
     )
 

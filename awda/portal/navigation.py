@@ -29,6 +29,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("registry:form_list", _("Extra questions"), Capability.MANAGE_CATEGORIES),
     NavItem("registry:form_list", _("Extra questions"), Capability.MANAGE_UNIT_USERS),
     NavItem("exchange:sources", _("Data exchange"), Capability.EXCHANGE_DATA),
+    NavItem("exchange:agreement_list", _("Sharing agreements"), Capability.MANAGE_AGREEMENTS),
     NavItem("accounts:audit_log", _("Audit log"), Capability.VIEW_AUDIT),
     NavItem("api-docs", _("API"), Capability.USE_API),
 )

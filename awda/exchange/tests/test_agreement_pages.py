@@ -324,7 +324,7 @@ def test_the_recipients_api_account_lists_and_pulls_the_extract(
     second = register(consents=to_molsa(world))
     register(consents=[REGISTRATION])
     agreement = make_agreement(steward, world)
-    api = verified_api_client(make_user(Role.CASE_WORKER, "molsa_baghdad", "molsa.system"))
+    api = verified_api_client(make_user(Role.SUPERVISOR, "molsa_baghdad", "molsa.system"))
 
     # When it lists its agreements and pulls the extract one person per page
     listed = api.get("/api/v1/exchange/agreements/")
@@ -381,7 +381,7 @@ def test_the_api_refuses_an_expired_agreement(
     agreement = make_agreement(
         steward, world, valid_from=today - timedelta(days=60), valid_until=today - timedelta(days=1)
     )
-    api = verified_api_client(make_user(Role.CASE_WORKER, "molsa_baghdad", "molsa.system"))
+    api = verified_api_client(make_user(Role.SUPERVISOR, "molsa_baghdad", "molsa.system"))
 
     response = api.get(f"/api/v1/exchange/agreements/{agreement.uuid}/extract/")
 
@@ -440,7 +440,7 @@ def test_the_provider_sees_the_exports_and_revokes_through_the_api(
 ) -> None:
     register(consents=to_molsa(world))
     agreement = make_agreement(steward, world)
-    system = verified_api_client(make_user(Role.CASE_WORKER, "molsa_baghdad", "molsa.system"))
+    system = verified_api_client(make_user(Role.SUPERVISOR, "molsa_baghdad", "molsa.system"))
     system.get(f"/api/v1/exchange/agreements/{agreement.uuid}/extract/")
     api = verified_api_client(steward)
 
@@ -458,3 +458,16 @@ def test_the_provider_sees_the_exports_and_revokes_through_the_api(
     assert (revoked.status_code, revoked.json()["in_force"]) == (200, False)
     assert (again.status_code, again.json()["error"]["code"]) == (409, "already_revoked")
     assert system.get(f"/api/v1/exchange/agreements/{agreement.uuid}/extract/").status_code == 409
+
+
+def test_a_case_worker_of_the_recipient_cannot_pull_the_extract(
+    register: Any, make_user: Any, steward: Any, world: dict[str, Any]
+) -> None:
+    register(consents=to_molsa(world))
+    agreement = make_agreement(steward, world)
+    api = verified_api_client(make_user(Role.CASE_WORKER, "molsa_baghdad", "molsa.worker"))
+
+    response = api.get(f"/api/v1/exchange/agreements/{agreement.uuid}/extract/")
+
+    assert response.status_code == 404
+    assert not Export.objects.exists()
