@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import statistics
 import subprocess
@@ -36,39 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-
-def _ensure_database() -> None:
-    name = connection.settings_dict["NAME"]
-    admin = {**connection.settings_dict, "NAME": "postgres"}
-    import psycopg
-
-    with psycopg.connect(
-        host=admin["HOST"], port=admin["PORT"], user=admin["USER"], dbname="postgres", autocommit=True
-    ) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _machine() -> str:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = ""
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f"{kib / 1024 / 1024:.0f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        pg = cursor.fetchone()[0]
-    return f"{platform.machine()}, {os.cpu_count()} cores ({cpu}), {memory} RAM, PostgreSQL {pg}, Python {platform.python_version()}"
+from bench.common import _ensure_database, _machine  # noqa: E402
 
 
 def _p(values: list[float], q: float) -> float:

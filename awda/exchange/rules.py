@@ -18,6 +18,14 @@ from awda.registry.names import normalize_document_number, normalize_phone
 MAX_VALUE_LENGTH = 200
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
+_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+")
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"), "ymd"),
+    (re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"), "dmy"),
+)
+_YEAR_RE = re.compile(r"(19|20)\d{2}")
+
+
 @dataclass
 class CheckedRow:
     """What a row holds once checked: the normalised values, and the problems as (column, code, value)."""
@@ -38,13 +46,10 @@ def parse_date(text: str) -> date | str | None:
     None when it is not a date.
     """
     text = text.translate(_ARABIC_DIGITS).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ][\d:.]+", text):
+    if _DATETIME_RE.fullmatch(text):
         text = text[:10]
-    for pattern, order in (
-        (r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", "ymd"),
-        (r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy"),
-    ):
-        match = re.fullmatch(pattern, text)
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
         if match:
             a, b, c = (int(g) for g in match.groups())
             year, month, day = (a, b, c) if order == "ymd" else (c, b, a)
@@ -52,7 +57,7 @@ def parse_date(text: str) -> date | str | None:
                 return date(year, month, day)
             except ValueError:
                 return None
-    if re.fullmatch(r"(19|20)\d{2}", text):
+    if _YEAR_RE.fullmatch(text):
         return "year"
     return None
 
