@@ -346,6 +346,7 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
         existing = {r.external_id: r for r in ExternalRecord.objects.filter(source=batch.source, external_id__in=ids)}
         new: list[ExternalRecord] = []
         changed: list[ExternalRecord] = []
+        seen_again: list[int] = []
         for number, values in rows:
             record_values = {k: v for k, v in values.items() if k != "record_id"}
             record = existing.get(values["record_id"])
@@ -364,6 +365,7 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
                 continue
             if record.values == record_values:
                 counts["unchanged"] += 1
+                seen_again.append(record.pk)
                 continue
             provenance = {k: v for k, v in record.provenance.items() if k in record_values}
             for key, value in record_values.items():
@@ -374,6 +376,8 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
             record.governorate_id = record_values.get("governorate")
             changed.append(record)
         ExternalRecord.objects.bulk_create(new)
+        # A record the newer file still holds is fresh, even unchanged (the quality report's "stale").
+        ExternalRecord.objects.filter(pk__in=seen_again).update(updated_at=now)
         ExternalRecord.objects.bulk_update(
             changed, ["values", "provenance", "batch", "row_number", "updated_at", "governorate"]
         )

@@ -248,5 +248,11 @@ class QualitySnapshot(TimeStampedModel):
     class Meta:
         ordering = ["-day"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "source", "day"], name="exchange_snapshot_once_a_day")
+            models.UniqueConstraint(fields=["institution", "source", "day"], name="exchange_snapshot_once_a_day"),
+            # SQL counts every empty source as different, so the registry's own snapshots need their own rule.
+            models.UniqueConstraint(
+                fields=["institution", "day"],
+                condition=models.Q(source__isnull=True),
+                name="exchange_registry_snapshot_once_a_day",
+            ),
         ]

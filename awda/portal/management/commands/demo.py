@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from awda.accounts.demo import DEMO_PASSWORD, demo_accounts
+from awda.exchange.demo import demo_exchange
 from awda.registry.demo import demo_returnees, demo_returnees_bulk, demo_returnees_parallel
 from awda.registry.models import Returnee
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
             "--bulk",
             action="store_true",
             help="Insert in batches (automatic above 2,000 returnees): for benchmarks at scale.",
+        )
+        parser.add_argument(
+            "--no-exchange",
+            action="store_true",
+            help="Do not import and link the demo MoLSA register (skipped anyway in bulk mode).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,6 +66,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{created} demo returnees registered in {time.monotonic() - started:.1f} s."
                 )
+            if not options["no_exchange"] and not options["bulk"] and wanted <= 2000:
+                self.stdout.write(f"Data exchange: {demo_exchange()}.")
             self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
             self.stdout.write(f"  {'user name':<18} {'role':<24} institution")
             for login in logins:
