@@ -70,9 +70,7 @@ def _prf(found: Pairs, truth: Pairs) -> tuple[float, float, float]:
 # Plain Splink: what one gets following the Splink tutorials on these columns.
 
 
-def _plain_splink(
-    frames: list[pd.DataFrame], link_type: str, columns: list[str], threshold: float
-) -> Pairs:
+def _plain_splink(frames: list[pd.DataFrame], link_type: str, columns: list[str], threshold: float) -> Pairs:
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
@@ -102,7 +100,9 @@ def _plain_splink(
         tables.append(db.register(f, table_name=f"plain_{i}"))
     linker = Linker(tables if len(tables) > 1 else tables[0], settings, log_level=None)
     logging.getLogger("splink").setLevel(logging.ERROR)
-    deterministic = [block_on(*names[:2], "date_of_birth")] if "date_of_birth" in columns else [block_on(*names)]
+    deterministic = (
+        [block_on(*names[:2], "date_of_birth")] if "date_of_birth" in columns else [block_on(*names)]
+    )
     linker.training.estimate_probability_two_random_records_match(deterministic, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
     for rule in rules[:2]:
@@ -111,7 +111,9 @@ def _plain_splink(
     if link_type == "dedupe_only":
         return {
             (min(a, b), max(a, b))
-            for a, b in zip(predictions["record_id_l"].astype(str), predictions["record_id_r"].astype(str), strict=True)
+            for a, b in zip(
+                predictions["record_id_l"].astype(str), predictions["record_id_r"].astype(str), strict=True
+            )
         }
     left_first = predictions["source_dataset_l"] == predictions["source_dataset_l"].iloc[0]
     found = set()
@@ -141,7 +143,9 @@ def _febrl4() -> tuple[pd.DataFrame, pd.DataFrame, Pairs]:
                 "record_id": frame.index.astype(str),
                 "given_name": frame["given_name"].str.strip(),
                 "family_name": frame["surname"].str.strip(),
-                "full_name": (frame["given_name"].str.strip() + " " + frame["surname"].str.strip()).str.strip(),
+                "full_name": (
+                    frame["given_name"].str.strip() + " " + frame["surname"].str.strip()
+                ).str.strip(),
                 "date_of_birth": np.where(
                     dob.str.len() == 8, dob.str[:4] + "-" + dob.str[4:6] + "-" + dob.str[6:8], ""
                 ),
@@ -150,7 +154,11 @@ def _febrl4() -> tuple[pd.DataFrame, pd.DataFrame, Pairs]:
         )
 
     left, right = contract(a), contract(b)
-    truth = {(x, x.replace("-org", "-dup-0")) for x in left["record_id"] if x.replace("-org", "-dup-0") in set(right["record_id"])}
+    truth = {
+        (x, x.replace("-org", "-dup-0"))
+        for x in left["record_id"]
+        if x.replace("-org", "-dup-0") in set(right["record_id"])
+    }
     return left, right, truth
 
 
@@ -185,16 +193,34 @@ def _quality(settings: LinkageSettings) -> list[tuple[str, str, tuple[float, flo
     a_cols = ["given_name", "father_name", "grandfather_name", "family_name", *common_ab[1:]]
     febrl_cols = ["given_name", "family_name", "date_of_birth", "national_id"]
     cases = [
-        ("dev set: links A–B", links, lambda: _plain_splink([a, b], "link_only", common_ab, settings.match_threshold), awda_link(a, b)),
-        ("dev set: duplicates within A", dupes, lambda: _plain_splink([a], "dedupe_only", a_cols, settings.match_threshold), awda_dedupe(a)),
-        ("FEBRL4 (5,000 × 5,000)", febrl_truth, lambda: _plain_splink([left_f, right_f], "link_only", febrl_cols, settings.match_threshold), awda_link(left_f, right_f)),
+        (
+            "dev set: links A–B",
+            links,
+            lambda: _plain_splink([a, b], "link_only", common_ab, settings.match_threshold),
+            awda_link(a, b),
+        ),
+        (
+            "dev set: duplicates within A",
+            dupes,
+            lambda: _plain_splink([a], "dedupe_only", a_cols, settings.match_threshold),
+            awda_dedupe(a),
+        ),
+        (
+            "FEBRL4 (5,000 × 5,000)",
+            febrl_truth,
+            lambda: _plain_splink([left_f, right_f], "link_only", febrl_cols, settings.match_threshold),
+            awda_link(left_f, right_f),
+        ),
     ]
     for name, truth, plain, awda in cases:
         for engine, fn in (("plain Splink", plain), ("Awda", awda)):
             print(f"{name}: {engine}…", file=sys.stderr)
             found, seconds = _timed(fn)
             rows.append((name, engine, _prf(found, truth), seconds))
-            print(f"  P/R/F1 = {rows[-1][2][0]:.4f} / {rows[-1][2][1]:.4f} / {rows[-1][2][2]:.4f} in {seconds:.1f} s", file=sys.stderr)
+            print(
+                f"  P/R/F1 = {rows[-1][2][0]:.4f} / {rows[-1][2][1]:.4f} / {rows[-1][2][2]:.4f} in {seconds:.1f} s",
+                file=sys.stderr,
+            )
     return rows
 
 
@@ -238,7 +264,9 @@ def _generate(n: int, seed: int) -> tuple[Path, Path]:
     n_families = int(n * 1.5 / 2.5) + 1
     fam = pd.DataFrame(
         {
-            "father_name": rng.choice(vocab("given_name")[a["sex"][a["given_name"] != ""].to_numpy() == "M"], n_families),
+            "father_name": rng.choice(
+                vocab("given_name")[a["sex"][a["given_name"] != ""].to_numpy() == "M"], n_families
+            ),
             "grandfather_name": rng.choice(vocab("grandfather_name"), n_families),
             "ggf": rng.choice(vocab("father_name"), n_families),
             "family_name": rng.choice(np.append(vocab("family_name"), [""] * 50), n_families),
@@ -252,7 +280,9 @@ def _generate(n: int, seed: int) -> tuple[Path, Path]:
     people["sex"] = rng.choice(["M", "F"], total)
     given_m = a.loc[a["sex"] == "M", "given_name"].to_numpy()
     given_f = a.loc[a["sex"] == "F", "given_name"].to_numpy()
-    people["given_name"] = np.where(people["sex"] == "M", rng.choice(given_m, total), rng.choice(given_f, total))
+    people["given_name"] = np.where(
+        people["sex"] == "M", rng.choice(given_m, total), rng.choice(given_f, total)
+    )
     year = rng.integers(1950, 2015, total)
     doy = rng.integers(0, 365, total)
     dates = pd.to_datetime(year.astype(str), format="%Y") + pd.to_timedelta(doy, unit="D")
@@ -284,7 +314,9 @@ def _generate(n: int, seed: int) -> tuple[Path, Path]:
     picks = rng.random((n, 3))
     for i, column in enumerate(("given_name", "father_name", "grandfather_name")):
         values = right[column].to_numpy()
-        right[column] = [romanise(v, p) if t else v for v, p, t in zip(values, picks[:, i], to_latin, strict=True)]
+        right[column] = [
+            romanise(v, p) if t else v for v, p, t in zip(values, picks[:, i], to_latin, strict=True)
+        ]
     family_latin = right["family_name"].map(lambda t: romanise(t, 0.0))
     right["family_name"] = np.where(
         to_latin & (family_latin != right["family_name"]), "Al-" + family_latin, right["family_name"]
@@ -296,7 +328,16 @@ def _generate(n: int, seed: int) -> tuple[Path, Path]:
     right.loc[rng.random(n) < 0.8, "national_id"] = ""
     right["sex"] = right["sex"].map({"M": "male", "F": "female"})
     right.loc[rng.random(n) < 0.1, "date_of_birth"] = ""
-    columns = ["record_id", "full_name", "mother_name", "date_of_birth", "sex", "governorate", "phone", "national_id"]
+    columns = [
+        "record_id",
+        "full_name",
+        "mother_name",
+        "date_of_birth",
+        "sex",
+        "governorate",
+        "phone",
+        "national_id",
+    ]
     left[["record_id", "given_name", "father_name", "grandfather_name", "family_name", *columns[1:]]].to_csv(
         left_path, index=False
     )

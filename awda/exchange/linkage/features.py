@@ -132,14 +132,12 @@ _SEX = {
     "انثا": "F",
     "مي": "F",
     "ميينه": "F",
-    "ز": "M",
-    "ن": "F",
 }
 
 
 @lru_cache(maxsize=256)
 def normalise_sex(text: str) -> str | None:
-    """"M", "F" or None, from M/F, male/female, ذكر/انثى, نێر/مێ and the like."""
+    """ "M", "F" or None, from M/F, male/female, ذكر/انثى, نێر/مێ and the like."""
     key = normalize_name(text or "")
     return _SEX.get(key)
 
@@ -278,6 +276,12 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
         out[f"{role}_tr"] = cols.map(lambda c: c[3])
         out[f"{role}_script"] = cols.map(lambda c: c[4])
 
+    # The great-grandfather, when a full name lists one: it tells cousins and namesakes apart.
+    ggf = _mapped(parts.map(lambda p: p.rest[0] if p.rest else ""), _name_columns)
+    out["ggf_strict"] = ggf.map(lambda c: c[1])
+    out["ggf_skel"] = ggf.map(lambda c: c[2])
+    out["ggf_tr"] = ggf.map(lambda c: c[3])
+
     family = parts.map(lambda p: p.family)
     out["family_skel"] = _mapped(family, _family_key)
     out["family_tr"] = _mapped(family, lambda t: _nonempty(transliterate(strip_article(t))) if t else None)
@@ -307,8 +311,10 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     out["governorate"] = _mapped(raw["governorate"], governorate_pcode)
     out["phone"] = _mapped(raw["phone"], lambda t: normalize_phone(t) if t else None)
     out["national_id"] = _mapped(raw["national_id"], lambda t: _nonempty(normalize_document_number(t)))
-    return out.astype(object).where(out.notna(), None).astype(
-        {"dob_year": "Int64", "dob_month": "Int64", "dob_day": "Int64", "dob_placeholder": "boolean"}
+    return (
+        out.astype(object)
+        .where(out.notna(), None)
+        .astype({"dob_year": "Int64", "dob_month": "Int64", "dob_day": "Int64", "dob_placeholder": "boolean"})
     )
 
 

@@ -1,0 +1,633 @@
+"""The Splink (DuckDB) model behind Awda's linkage: comparisons, blocking, training, scoring, clusters."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeAlias
+
+import duckdb
+import pandas as pd
+
+from .features import feature_frame
+
+__all__ = [
+    "COMPARISONS",
+    "ComparisonExplanation",
+    "LinkageResult",
+    "LinkageSettings",
+    "ProgressCallback",
+    "ScoredPair",
+    "dedupe_records",
+    "link_records",
+]
+
+Records: TypeAlias = Iterable[Mapping[str, Any]] | pd.DataFrame
+ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``; stages run in the order of :data:`STAGES`."""
+
+STAGES = ("features", "training", "scoring", "clustering")
+
+
+@dataclass(frozen=True)
+class LinkageSettings:
+    """What a linkage run may be tuned with; the defaults are those measured in docs/decisions/0013."""
+
+    match_threshold: float = 0.9
+    """Pairs at or above this match probability are the same person (and form clusters)."""
+    review_threshold: float = 0.3
+    """Pairs from here up to the match threshold go to a person for review."""
+    training_sample: int = 250_000
+    """At most this many records per side are used to estimate the parameters."""
+    u_max_pairs: float = 1e7
+    """Random pairs drawn to estimate the u probabilities (how often non-matches agree)."""
+    seed: int = 7
+    memory_limit: str | None = "6GB"
+    """DuckDB's memory limit; beyond it DuckDB spills to ``temp_directory``."""
+    temp_directory: str | None = None
+    threads: int | None = None
+    records_per_chunk: int = 250_000
+    """Scoring is done in chunks of about this many records per side, to bound memory."""
+
+    def __post_init__(self) -> None:
+        if not 0 < self.review_threshold <= self.match_threshold <= 1:
+            raise ValueError("Thresholds must satisfy 0 < review_threshold <= match_threshold <= 1.")
+
+
+# --------------------------------------------------------------------------------------------------
+# Comparisons: each level is (key, label, SQL condition); the first level of each is its null level.
+
+
+@dataclass(frozen=True)
+class _Level:
+    key: str
+    label: str
+    sql: str
+    tf_column: str | None = None
+    null: bool = False
+    m_u: tuple[float, float] | None = None
+    """Fixed m and u probabilities, for a level whose weight must not be estimated."""
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    name: str
+    label: str
+    levels: tuple[_Level, ...]
+
+    def as_splink(self) -> dict[str, Any]:
+        levels = []
+        for level in self.levels:
+            item: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.key}
+            if level.null:
+                item["is_null_level"] = True
+            if level.m_u:
+                item.update(
+                    m_probability=level.m_u[0],
+                    u_probability=level.m_u[1],
+                    fix_m_probability=True,
+                    fix_u_probability=True,
+                )
+            if level.tf_column:
+                item["tf_adjustment_column"] = level.tf_column
+                item["tf_adjustment_weight"] = 1.0
+            levels.append(item)
+        return {
+            "output_column_name": self.name,
+            "comparison_description": self.label,
+            "comparison_levels": levels,
+        }
+
+    def gamma_labels(self) -> dict[int, tuple[str, str]]:
+        """Splink numbers levels top down from n-1 to 0 and gives the null level -1."""
+        non_null = [lv for lv in self.levels if not lv.null]
+        labels = {len(non_null) - 1 - i: (lv.key, lv.label) for i, lv in enumerate(non_null)}
+        labels[-1] = ("missing", "missing")
+        return labels
+
+
+def _name_part(role: str, label: str, *, tf: bool) -> _Comparison:
+    return _Comparison(
+        name=role,
+        label=label,
+        levels=(
+            _Level("missing", "missing", f"{role}_n_l IS NULL OR {role}_n_r IS NULL", null=True),
+            _Level(
+                "same",
+                "same name",
+                f"{role}_strict_l = {role}_strict_r",
+                tf_column=f"{role}_strict" if tf else None,
+            ),
+            # A Latin spelling rarely has the strict key of the Arabic one (Karim/كريم), so the
+            # consonant key is good evidence across scripts or between two romanisations…
+            _Level(
+                "transliteration",
+                "same name in another spelling",
+                f"{role}_skel_l = {role}_skel_r AND ({role}_script_l <> {role}_script_r OR {role}_script_l = 'l')",
+            ),
+            # …but between two Arabic spellings it means different names (حسن/حسين, سعد/سعيد).
+            _Level("consonants", "same consonants, other name", f"{role}_skel_l = {role}_skel_r"),
+            _Level(
+                "typo",
+                "one letter apart",
+                f"damerau_levenshtein({role}_n_l, {role}_n_r) <= 1",
+            ),
+            _Level(
+                "similar",
+                "similar spelling",
+                f"jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88",
+            ),
+            _Level("different", "different", "ELSE"),
+        ),
+    )
+
+
+_FAMILY_IN_OTHER = (
+    "coalesce(contains(tail_skels_r, ' ' || family_skel_l || ' ')"
+    " OR contains(tail_skels_l, ' ' || family_skel_r || ' '), false)"
+)
+
+COMPARISONS: tuple[_Comparison, ...] = (
+    _name_part("given", "given name", tf=True),
+    _name_part("father", "father's name", tf=True),
+    _name_part("grandfather", "grandfather's name", tf=False),
+    _Comparison(
+        name="great_grandfather",
+        label="great-grandfather's name",
+        levels=(
+            _Level("missing", "missing", "ggf_skel_l IS NULL OR ggf_skel_r IS NULL", null=True),
+            _Level("same", "same name", "ggf_skel_l = ggf_skel_r"),
+            _Level("similar", "similar spelling", "jaro_winkler_similarity(ggf_tr_l, ggf_tr_r) >= 0.88"),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="family",
+        label="family name",
+        levels=(
+            _Level(
+                "missing",
+                "missing",
+                f"(family_skel_l IS NULL OR family_skel_r IS NULL) AND NOT {_FAMILY_IN_OTHER}",
+                null=True,
+            ),
+            _Level("same", "same family name", "family_skel_l = family_skel_r", tf_column="family_skel"),
+            _Level("in_name", "family name among the other's names", _FAMILY_IN_OTHER),
+            _Level(
+                "similar", "similar spelling", "jaro_winkler_similarity(family_tr_l, family_tr_r) >= 0.88"
+            ),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="mother",
+        label="mother's name",
+        levels=(
+            _Level("missing", "missing", "mother_skel_l IS NULL OR mother_skel_r IS NULL", null=True),
+            _Level("same", "same name", "mother_strict_l = mother_strict_r", tf_column="mother_strict"),
+            _Level("consonants", "same consonants", "mother_skel_l = mother_skel_r"),
+            _Level(
+                "similar", "similar spelling", "jaro_winkler_similarity(mother_tr_l, mother_tr_r) >= 0.88"
+            ),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="dob",
+        label="date of birth",
+        levels=(
+            _Level("missing", "missing", "dob_year_l IS NULL OR dob_year_r IS NULL", null=True),
+            _Level("exact", "same date", "dob_l = dob_r AND NOT dob_placeholder_l"),
+            _Level("exact_placeholder", "same placeholder date (1 January or 1 July)", "dob_l = dob_r"),
+            _Level(
+                "placeholder_same_year",
+                "same year, one date a placeholder or year only",
+                "dob_year_l = dob_year_r AND (dob_placeholder_l OR dob_placeholder_r)",
+            ),
+            _Level(
+                "day_month_swapped",
+                "day and month swapped",
+                "dob_year_l = dob_year_r AND dob_month_l = dob_day_r AND dob_day_l = dob_month_r",
+            ),
+            _Level(
+                "close",
+                "same year and month, or one digit apart",
+                "dob_l IS NOT NULL AND dob_r IS NOT NULL AND ((dob_year_l = dob_year_r AND dob_month_l = dob_month_r)"
+                " OR hamming(dob_l, dob_r) = 1)",
+            ),
+            _Level("year_apart", "same year or one year apart", "abs(dob_year_l - dob_year_r) <= 1"),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="sex",
+        label="sex",
+        levels=(
+            _Level("missing", "missing", "sex_l IS NULL OR sex_r IS NULL", null=True),
+            _Level("same", "same", "sex_l = sex_r"),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="governorate",
+        label="governorate",
+        levels=(
+            _Level("missing", "missing", "governorate_l IS NULL OR governorate_r IS NULL", null=True),
+            _Level("same", "same", "governorate_l = governorate_r"),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="phone",
+        label="phone",
+        levels=(
+            _Level("missing", "missing", "phone_l IS NULL OR phone_r IS NULL", null=True),
+            _Level(
+                "same",
+                "same number",
+                "phone_l = phone_r AND (given_skel_l = given_skel_r OR given_skel_l IS NULL OR given_skel_r IS NULL)",
+            ),
+            # Families share one phone: with different given names it says nothing about the person
+            # (m = u, weight 0); random pairs would give it a weight that outvotes the names.
+            _Level(
+                "shared",
+                "same number, other given name (a family phone)",
+                "phone_l = phone_r",
+                m_u=(0.01, 0.01),
+            ),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+    _Comparison(
+        name="national_id",
+        label="national ID",
+        levels=(
+            _Level("missing", "missing", "national_id_l IS NULL OR national_id_r IS NULL", null=True),
+            _Level("same", "same number", "national_id_l = national_id_r"),
+            _Level("typo", "one character apart", "damerau_levenshtein(national_id_l, national_id_r) <= 1"),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
+)
+
+# Candidate pairs: a pair is scored if it agrees on any of these. Each is tight enough for a million
+# records a side, and together they survive one error in any single field.
+BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
+    ("given_skel", "father_skel", "grandfather_skel"),
+    ("given_skel", "dob"),
+    ("father_skel", "grandfather_skel", "dob_year"),
+    ("given_skel", "family_skel", "dob_year"),
+    ("given_skel", "mother_skel", "dob_year"),
+    ("phone", "given_skel"),
+    ("national_id",),
+)
+
+# Rules that admit almost no false positives, to estimate how many pairs match at all.
+_DETERMINISTIC_RULES = (
+    "l.given_strict = r.given_strict AND l.father_strict = r.father_strict"
+    " AND l.grandfather_strict = r.grandfather_strict AND l.dob = r.dob",
+    "l.national_id = r.national_id",
+)
+_DETERMINISTIC_RECALL = 0.7
+
+# EM sessions: each leaves out the fields it blocks on, so together they train every comparison.
+# None blocks on the father's line alone: such a block is mostly siblings, and EM would learn
+# "same family" instead of "same person". Same father and birth date leaves only twins to tell
+# apart from the same person, and same given and father's name leaves father/son pairs.
+_TRAINING_RULES: tuple[tuple[str, ...], ...] = (
+    ("given_skel", "dob"),
+    ("father_skel", "grandfather_skel", "dob"),
+    ("given_skel", "father_skel", "grandfather_skel", "mother_skel"),
+)
+
+# No level is proof: an m probability is kept at or above this, so that one disagreeing field (a
+# sex entered wrong, a level EM never saw among matches) costs about ten bits, not all of them.
+_M_FLOOR = 0.001
+_U_FLOOR = 1e-7
+
+
+# --------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class ComparisonExplanation:
+    """One comparison's outcome for a pair: "given name: same name (+6.2)"."""
+
+    comparison: str
+    label: str
+    level: str
+    level_label: str
+    match_weight: float
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """A scored pair of records; for a dedupe, ``left_id`` < ``right_id``."""
+
+    left_id: str
+    right_id: str
+    match_probability: float
+    match_weight: float
+    explanation: tuple[ComparisonExplanation, ...]
+
+
+@dataclass
+class LinkageResult:
+    """Pairs at or above the review threshold, best first, and for a dedupe the clusters."""
+
+    kind: Literal["link", "dedupe"]
+    settings: LinkageSettings
+    frame: pd.DataFrame
+    """Columns left_id, right_id, match_probability, match_weight and per comparison gamma_/mw_."""
+    record_ids: tuple[str, ...] = ()
+    model: dict[str, Any] = field(default_factory=dict)
+    """The trained Splink model (settings and parameters), for auditing and reuse."""
+
+    def _pairs(self, frame: pd.DataFrame) -> Iterator[ScoredPair]:
+        labels = [c.gamma_labels() for c in COMPARISONS]
+        gammas = [frame[f"gamma_{c.name}"].to_numpy() for c in COMPARISONS]
+        weights = [frame[f"mw_{c.name}"].to_numpy() for c in COMPARISONS]
+        tf_weights = [
+            frame[f"mw_tf_adj_{c.name}"].to_numpy() if f"mw_tf_adj_{c.name}" in frame.columns else None
+            for c in COMPARISONS
+        ]
+        for i, (left, right, probability, weight) in enumerate(
+            zip(
+                frame["left_id"].to_numpy(),
+                frame["right_id"].to_numpy(),
+                frame["match_probability"].to_numpy(),
+                frame["match_weight"].to_numpy(),
+                strict=True,
+            )
+        ):
+            parts = []
+            for c, lab, g, w, tw in zip(COMPARISONS, labels, gammas, weights, tf_weights, strict=True):
+                key, text = lab[int(g[i])]
+                mw = float(w[i]) + (float(tw[i]) if tw is not None and not math.isnan(tw[i]) else 0.0)
+                parts.append(ComparisonExplanation(c.name, c.label, key, text, round(mw, 2)))
+            yield ScoredPair(str(left), str(right), float(probability), float(weight), tuple(parts))
+
+    def pairs(self) -> list[ScoredPair]:
+        """Every pair at or above the review threshold, best first."""
+        return list(self._pairs(self.frame))
+
+    def matches(self) -> list[ScoredPair]:
+        """Pairs at or above the match threshold."""
+        return list(self._pairs(self.matches_frame()))
+
+    def for_review(self) -> list[ScoredPair]:
+        """Pairs from the review threshold up to (not including) the match threshold."""
+        return list(self._pairs(self.review_frame()))
+
+    def matches_frame(self) -> pd.DataFrame:
+        return self.frame[self.frame["match_probability"] >= self.settings.match_threshold]
+
+    def review_frame(self) -> pd.DataFrame:
+        return self.frame[self.frame["match_probability"] < self.settings.match_threshold]
+
+    def clusters(self) -> list[list[str]]:
+        """Dedupe only: connected components of the matches; every record is in exactly one cluster.
+
+        A cluster is its sorted record ids; clusters are ordered by their first id. A chain
+        A=B, B=C puts A and C together even if A–C scored low: review large clusters.
+        """
+        if self.kind != "dedupe":
+            raise ValueError("Clusters are only formed when deduplicating.")
+        parent: dict[str, str] = {rid: rid for rid in self.record_ids}
+
+        def find(x: str) -> str:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        matches = self.matches_frame()
+        for left, right in zip(matches["left_id"], matches["right_id"], strict=True):
+            a, b = find(left), find(right)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        groups: dict[str, list[str]] = {}
+        for rid in self.record_ids:
+            groups.setdefault(find(rid), []).append(rid)
+        return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+# --------------------------------------------------------------------------------------------------
+# Running Splink
+
+
+def _report(progress: ProgressCallback | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _connection(settings: LinkageSettings) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    if settings.memory_limit:
+        con.execute(f"SET memory_limit = '{settings.memory_limit}'")
+    if settings.temp_directory:
+        con.execute(f"SET temp_directory = '{settings.temp_directory}'")
+    if settings.threads:
+        con.execute(f"SET threads = {int(settings.threads)}")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def _splink_settings(link_type: str) -> Any:
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        link_type=link_type,  # type: ignore[arg-type]
+        unique_id_column_name="unique_id",
+        comparisons=[c.as_splink() for c in COMPARISONS],
+        blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKING_RULES],
+        retain_matching_columns=True,  # the gamma_ columns (levels) come only with them
+        retain_intermediate_calculation_columns=True,
+        em_convergence=0.001,
+        max_iterations=20,
+    )
+
+
+def _sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    return frame if len(frame) <= n else frame.sample(n=n, random_state=seed)
+
+
+def _train(
+    frames: Sequence[pd.DataFrame],
+    link_type: str,
+    settings: LinkageSettings,
+    progress: ProgressCallback | None,
+) -> dict[str, Any]:
+    from splink import DuckDBAPI, Linker, block_on
+    from splink.internals.exceptions import EMTrainingException
+
+    steps = 3 + len(_TRAINING_RULES)
+    db = DuckDBAPI(_connection(settings))
+    tables = [
+        db.register(_sample(f, settings.training_sample, settings.seed + i), table_name=f"train_{i}")
+        for i, f in enumerate(frames)
+    ]
+    linker = Linker(tables if len(tables) > 1 else tables[0], _splink_settings(link_type), log_level=None)
+    _report(progress, "training", 1, steps)
+    linker.training.estimate_probability_two_random_records_match(
+        list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
+    )
+    _report(progress, "training", 2, steps)
+    linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
+    _report(progress, "training", 3, steps)
+    for i, cols in enumerate(_TRAINING_RULES):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*cols), estimate_without_term_frequencies=True
+            )
+        except (ValueError, EMTrainingException) as error:
+            # Splink 5 refuses an m probability that EM drives to exactly 0 (a level no candidate
+            # match shows in this block), and a block without pairs (a source without fathers'
+            # names); the other sessions still train those comparisons.
+            logging.getLogger(__name__).warning("EM session on %s skipped: %s", cols, error)
+        _report(progress, "training", 4 + i, steps)
+    model = _floored(linker.misc.save_model_to_json())
+    db.duckdb_con.close()
+    return model
+
+
+def _floored(model: dict[str, Any]) -> dict[str, Any]:
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            # Splink writes levels it never observed as a text marker instead of a number.
+            level["m_probability"] = max(m if isinstance(m, float | int) else 0.0, _M_FLOOR)
+            level["u_probability"] = max(u if isinstance(u, float | int) else 0.0, _U_FLOOR)
+    return model
+
+
+def _chunks(n: int, per_chunk: int) -> int:
+    return max(1, math.ceil(n / per_chunk))
+
+
+def _score(
+    frames: Sequence[pd.DataFrame],
+    model: dict[str, Any],
+    settings: LinkageSettings,
+    progress: ProgressCallback | None,
+) -> pd.DataFrame:
+    from splink import DuckDBAPI, Linker
+
+    db = DuckDBAPI(_connection(settings))
+    tables = [db.register(f, table_name=f"records_{i}") for i, f in enumerate(frames)]
+    linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=None)
+    n_left = _chunks(len(frames[0]), settings.records_per_chunk)
+    n_right = _chunks(len(frames[-1]), settings.records_per_chunk)
+    total = n_left * n_right
+    parts: list[pd.DataFrame] = []
+    keep = ["unique_id_l", "unique_id_r", "source_dataset_l", "match_probability", "match_weight"]
+    keep += [f"gamma_{c.name}" for c in COMPARISONS] + [f"mw_{c.name}" for c in COMPARISONS]
+    done = 0
+    _report(progress, "scoring", 0, total)
+    for i in range(1, n_left + 1):
+        for j in range(1, n_right + 1):
+            chunk = linker.inference.predict_chunk(
+                left_chunk=(i, n_left),
+                right_chunk=(j, n_right),
+                threshold_match_probability=settings.review_threshold,
+                warning_mode="never",
+            )
+            rel = chunk.as_duckdbpyrelation()
+            wanted = [c for c in rel.columns if c in keep or c.startswith("mw_tf_adj_")]
+            columns = ", ".join(f'"{c}"' for c in wanted)
+            parts.append(db.duckdb_con.execute(f"SELECT {columns} FROM {chunk.physical_name}").df())  # noqa: S608 (names from Splink's own table)
+            chunk.drop_table_from_database_and_remove_from_cache()
+            done += 1
+            _report(progress, "scoring", done, total)
+    db.duckdb_con.close()
+    scored = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=keep)
+    return scored
+
+
+def _finish(scored: pd.DataFrame, *, swap: pd.Series | None) -> pd.DataFrame:
+    left = scored["unique_id_l"].astype(str)
+    right = scored["unique_id_r"].astype(str)
+    if swap is not None:
+        left, right = left.where(~swap, right), right.where(~swap, left)
+    frame = scored.drop(columns=["unique_id_l", "unique_id_r", "source_dataset_l"], errors="ignore")
+    frame.insert(0, "right_id", right.to_numpy())
+    frame.insert(0, "left_id", left.to_numpy())
+    frame = frame.sort_values(
+        ["match_probability", "left_id", "right_id"], ascending=[False, True, True], kind="stable"
+    )
+    return frame.reset_index(drop=True)
+
+
+def _features(
+    records: Records, label: str, progress: ProgressCallback | None, step: int, total: int
+) -> pd.DataFrame:
+    frame = feature_frame(records)
+    _report(progress, "features", step, total)
+    if frame["unique_id"].duplicated().any():
+        raise ValueError(f"The {label} records have duplicate record_id values.")
+    return frame
+
+
+def link_records(
+    left: Records,
+    right: Records,
+    *,
+    settings: LinkageSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> LinkageResult:
+    """Score the pairs of a left and a right set of records that may be the same person.
+
+    Records are mappings (or a DataFrame) with ``record_id`` and ``full_name`` and any of
+    given_name, father_name, grandfather_name, family_name, mother_name, date_of_birth, sex,
+    governorate, phone, national_id; other keys are ignored, missing ones count as empty.
+    """
+    settings = settings or LinkageSettings()
+    _silence_splink()
+    frames = [_features(left, "left", progress, 1, 2), _features(right, "right", progress, 2, 2)]
+    frames[0]["source_dataset"] = "left"
+    frames[1]["source_dataset"] = "right"
+    if min(len(frames[0]), len(frames[1])) == 0:
+        return LinkageResult("link", settings, _empty_frame())
+    model = _train(frames, "link_only", settings, progress)
+    scored = _score(frames, model, settings, progress)
+    # Splink orients a pair by its own table order; put the left record first.
+    swap = scored["source_dataset_l"].astype(str) != "left" if len(scored) else None
+    return LinkageResult("link", settings, _finish(scored, swap=swap), model=model)
+
+
+def dedupe_records(
+    records: Records,
+    *,
+    settings: LinkageSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> LinkageResult:
+    """Score the pairs within one set of records that may be the same person, and cluster them."""
+    settings = settings or LinkageSettings()
+    _silence_splink()
+    frame = _features(records, "input", progress, 1, 1)
+    ids = tuple(frame["unique_id"])
+    if len(frame) < 2:
+        return LinkageResult("dedupe", settings, _empty_frame(), record_ids=ids)
+    model = _train([frame], "dedupe_only", settings, progress)
+    scored = _score([frame], model, settings, progress)
+    # Splink puts the lower id on the left already; make it so whatever the id type.
+    swap = scored["unique_id_l"].astype(str) > scored["unique_id_r"].astype(str) if len(scored) else None
+    result = LinkageResult("dedupe", settings, _finish(scored, swap=swap), record_ids=ids, model=model)
+    _report(progress, "clustering", 1, 1)
+    return result
+
+
+def _empty_frame() -> pd.DataFrame:
+    columns = ["left_id", "right_id", "match_probability", "match_weight"]
+    columns += [f"gamma_{c.name}" for c in COMPARISONS] + [f"mw_{c.name}" for c in COMPARISONS]
+    return pd.DataFrame(columns=columns)
+
+
+def _silence_splink() -> None:
+    # Splink logs every SQL step at INFO; a command or task reports progress through the callback.
+    logging.getLogger("splink").setLevel(logging.ERROR)
