@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 COMPARISONS = {
     "given": _("Given name"),
-    "father": _("Father's name"),
-    "grandfather": _("Grandfather's name"),
+    "lineage": _("Father's and grandfather's names"),
+    "great_grandfather": _("Great-grandfather's name"),
     "family": _("Family or tribal name"),
     "mother": _("Mother's name"),
     "dob": _("Date of birth"),
@@ -17,7 +17,6 @@ COMPARISONS = {
     "governorate": _("Governorate"),
     "phone": _("Phone"),
     "national_id": _("National ID number"),
-    "full_name": _("Full name"),
 }
 
 # Keyed by the engine's English level label (its stable description of the level).
@@ -29,12 +28,24 @@ LEVELS = {
     "same number": _("same number"),
     "same family name": _("same family name"),
     "same date": _("same date"),
-    "same consonants": _("same consonants (a spelling or script variant)"),
+    "same consonants": _("same consonants"),
     "same consonants, other name": _("same consonants, but another name"),
-    "family name among the other's names": _("the family name is among the other's names"),
-    "same placeholder date (1 January or 1 July)": _("same placeholder date (1 January or 1 July)"),
-    "same year or one year apart": _("same year or one year apart"),
+    "same name in another spelling": _("same name in another spelling or script"),
+    "similar spelling": _("similar spelling"),
+    "one letter apart": _("one letter apart"),
     "one character apart": _("one character apart"),
+    "family name among the other's names": _("the family name is among the other's names"),
+    "same father's and grandfather's names": _("same father's and grandfather's names"),
+    "same names, spelt differently": _("same names, spelt differently"),
+    "same father's name, grandfather's missing": _("same father's name, grandfather's missing"),
+    "same father's name, other grandfather's name": _("same father's name, another grandfather's name"),
+    "other father's name, same grandfather's name": _("another father's name, same grandfather's name"),
+    "same placeholder date (1 January or 1 July)": _("same placeholder date (1 January or 1 July)"),
+    "same year, one date a placeholder or year only": _("same year, one date a placeholder or a year only"),
+    "day and month swapped": _("day and month swapped"),
+    "same year and month, or one digit apart": _("same year and month, or one digit apart"),
+    "same year or one year apart": _("same year or one year apart"),
+    "same number, other given name (a family phone)": _("same number, another given name (a family phone)"),
 }
 
 

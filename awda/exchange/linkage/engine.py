@@ -69,6 +69,8 @@ class _Level:
     null: bool = False
     m_u: tuple[float, float] | None = None
     """Fixed m and u probabilities, for a level whose weight must not be estimated."""
+    m: float | None = None
+    """A fixed m probability (u still estimated): see _PRIOR_M."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class _Comparison:
             item: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.key}
             if level.null:
                 item["is_null_level"] = True
+            prior = level.m if level.m is not None else _PRIOR_M.get((self.name, level.key))
+            if prior is not None:
+                item.update(m_probability=prior, fix_m_probability=True)
             if level.m_u:
                 item.update(
                     m_probability=level.m_u[0],
@@ -106,6 +111,32 @@ class _Comparison:
         labels = {len(non_null) - 1 - i: (lv.key, lv.label) for i, lv in enumerate(non_null)}
         labels[-1] = ("missing", "missing")
         return labels
+
+
+# Prior m probabilities for the levels where one person's two records disagree. EM cannot learn them:
+# its "match" class also takes in siblings and cousins, who share every name but their own and their
+# birth date, so it learns that a different given name or birth date is common among matches. These
+# are what registrars' error rates allow (docs/decisions/0013); the u probabilities stay estimated.
+_PRIOR_M = {
+    # A person's own name is the one thing siblings and twins never share: a different given name
+    # (not a spelling variant, typo or transliteration, which have their own levels) all but rules
+    # out a match, and the review queue is where a nickname on one card is caught.
+    ("given", "different"): 1e-6,
+    ("given", "consonants"): 0.002,
+    ("dob", "day_month_swapped"): 0.01,
+    ("dob", "close"): 0.01,
+    ("dob", "year_apart"): 0.005,
+    ("dob", "different"): 0.003,
+}
+
+
+def _variant(role: str) -> str:
+    """SQL: the two records' names in this position agree, allowing spelling, script and one typo."""
+    return (
+        f"({role}_strict_l = {role}_strict_r OR {role}_skel_l = {role}_skel_r"
+        f" OR damerau_levenshtein({role}_n_l, {role}_n_r) <= 1"
+        f" OR jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88)"
+    )
 
 
 def _name_part(role: str, label: str, *, tf: bool) -> _Comparison:
@@ -132,7 +163,8 @@ def _name_part(role: str, label: str, *, tf: bool) -> _Comparison:
             _Level(
                 "typo",
                 "one letter apart",
-                f"damerau_levenshtein({role}_n_l, {role}_n_r) <= 1",
+                # Short names one letter apart are other names (احمد/محمد, Ali/Adi): five letters at least.
+                f"damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND least(length({role}_n_l), length({role}_n_r)) >= 5",
             ),
             _Level(
                 "similar",
@@ -151,8 +183,43 @@ _FAMILY_IN_OTHER = (
 
 COMPARISONS: tuple[_Comparison, ...] = (
     _name_part("given", "given name", tf=True),
-    _name_part("father", "father's name", tf=True),
-    _name_part("grandfather", "grandfather's name", tf=False),
+    # Father's and grandfather's names are one comparison, not two: siblings and cousins share them
+    # together, so the chance that two random records agree on both is far above the product of the
+    # chances for each (the frequency of the pair, with its term-frequency adjustment, says it).
+    _Comparison(
+        name="lineage",
+        label="father's and grandfather's names",
+        levels=(
+            _Level("missing", "missing", "father_n_l IS NULL OR father_n_r IS NULL", null=True),
+            _Level(
+                "same",
+                "same father's and grandfather's names",
+                "lineage_strict_l = lineage_strict_r",
+                tf_column="lineage_strict",
+            ),
+            _Level(
+                "variants",
+                "same names, spelt differently",
+                f"{_variant('father')} AND {_variant('grandfather')}",
+            ),
+            _Level(
+                "father_only",
+                "same father's name, grandfather's missing",
+                f"{_variant('father')} AND (grandfather_n_l IS NULL OR grandfather_n_r IS NULL)",
+            ),
+            _Level(
+                "grandfather_differs",
+                "same father's name, other grandfather's name",
+                _variant("father"),
+            ),
+            _Level(
+                "father_differs",
+                "other father's name, same grandfather's name",
+                _variant("grandfather"),
+            ),
+            _Level("different", "different", "ELSE"),
+        ),
+    ),
     _Comparison(
         name="great_grandfather",
         label="great-grandfather's name",
@@ -501,7 +568,8 @@ def _floored(model: dict[str, Any]) -> dict[str, Any]:
                 continue
             m, u = level.get("m_probability"), level.get("u_probability")
             # Splink writes levels it never observed as a text marker instead of a number.
-            level["m_probability"] = max(m if isinstance(m, float | int) else 0.0, _M_FLOOR)
+            if not level.get("fix_m_probability"):  # a prior is kept as set (_PRIOR_M)
+                level["m_probability"] = max(m if isinstance(m, float | int) else 0.0, _M_FLOOR)
             level["u_probability"] = max(u if isinstance(u, float | int) else 0.0, _U_FLOOR)
     return model
 

@@ -276,6 +276,11 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
         out[f"{role}_tr"] = cols.map(lambda c: c[3])
         out[f"{role}_script"] = cols.map(lambda c: c[4])
 
+    # The lineage key: father's and grandfather's strict keys together, for its term frequency.
+    out["lineage_strict"] = [
+        f"{f} {g}" if f and g else None for f, g in zip(out["father_strict"], out["grandfather_strict"], strict=True)
+    ]
+
     # The great-grandfather, when a full name lists one: it tells cousins and namesakes apart.
     ggf = _mapped(parts.map(lambda p: p.rest[0] if p.rest else ""), _name_columns)
     out["ggf_strict"] = ggf.map(lambda c: c[1])
