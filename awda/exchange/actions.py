@@ -468,6 +468,7 @@ def records_push(*, actor: User, source: Source, records: list[Mapping[str, Any]
             source=source,
             file_name="api.json",
             file_format=enums.FileFormat.JSON,
+            preview={"headers": list(enums.SourceField.values), "rows": []},
             file_size=len(body),
             sha256=sha,
             stored_path=str(path),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -79,13 +81,13 @@ class _Comparison:
     label: str
     levels: tuple[_Level, ...]
 
-    def as_splink(self) -> dict[str, Any]:
+    def as_splink(self, *, priors: bool = True) -> dict[str, Any]:
         levels = []
         for level in self.levels:
             item: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.key}
             if level.null:
                 item["is_null_level"] = True
-            prior = level.m if level.m is not None else _PRIOR_M.get((self.name, level.key))
+            prior = level.m if level.m is not None else _PRIOR_M.get((self.name, level.key)) if priors else None
             if prior is not None:
                 item.update(m_probability=prior, fix_m_probability=True)
             if level.m_u:
@@ -122,20 +124,25 @@ _PRIOR_M = {
     # (not a spelling variant, typo or transliteration, which have their own levels) all but rules
     # out a match, and the review queue is where a nickname on one card is caught.
     ("given", "different"): 1e-6,
-    ("given", "consonants"): 0.002,
-    ("dob", "day_month_swapped"): 0.01,
-    ("dob", "close"): 0.01,
-    ("dob", "year_apart"): 0.005,
-    ("dob", "different"): 0.003,
+    ("given", "consonants"): 1e-5,
+    ("dob", "day_month_swapped"): 0.003,
+    ("dob", "close"): 0.002,
+    ("dob", "year_apart"): 0.002,
+    ("dob", "different"): 0.001,
 }
+
+
+# Romanisations vary (Hussein, Husain, Hosein); Arabic spellings of one name do not, once
+# normalised, so a similar Arabic spelling is another name (حسن/حسين) and only counts across scripts.
+_CROSS_SCRIPT = "({role}_script_l <> {role}_script_r OR {role}_script_l = 'l')"
 
 
 def _variant(role: str) -> str:
     """SQL: the two records' names in this position agree, allowing spelling, script and one typo."""
     return (
         f"({role}_strict_l = {role}_strict_r OR {role}_skel_l = {role}_skel_r"
-        f" OR damerau_levenshtein({role}_n_l, {role}_n_r) <= 1"
-        f" OR jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88)"
+        f" OR (damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND least(length({role}_n_l), length({role}_n_r)) >= 5)"
+        f" OR ({_CROSS_SCRIPT.format(role=role)} AND jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88))"
     )
 
 
@@ -163,13 +170,16 @@ def _name_part(role: str, label: str, *, tf: bool) -> _Comparison:
             _Level(
                 "typo",
                 "one letter apart",
-                # Short names one letter apart are other names (احمد/محمد, Ali/Adi): five letters at least.
-                f"damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND least(length({role}_n_l), length({role}_n_r)) >= 5",
+                # A short name with one letter replaced is another name (احمد/محمد, Ali/Adi); a letter
+                # dropped or added (ويد/وليد) or two letters swapped (سحن/حسن) is a slip of the keyboard.
+                f"damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND (least(length({role}_n_l), length({role}_n_r)) >= 5"
+                f" OR length({role}_n_l) <> length({role}_n_r)"
+                f" OR list_sort(string_split({role}_n_l, '')) = list_sort(string_split({role}_n_r, '')))",
             ),
             _Level(
                 "similar",
                 "similar spelling",
-                f"jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88",
+                f"{_CROSS_SCRIPT.format(role=role)} AND jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88",
             ),
             _Level("different", "different", "ELSE"),
         ),
@@ -367,6 +377,10 @@ _TRAINING_RULES: tuple[tuple[str, ...], ...] = (
     ("given_skel", "dob"),
     ("father_skel", "grandfather_skel", "dob"),
     ("given_skel", "father_skel", "grandfather_skel", "mother_skel"),
+    # Registers without fathers' names (the last two sessions find no pairs there) still train the
+    # given name and the date of birth through the family name.
+    ("given_skel", "family_skel"),
+    ("family_skel", "dob_year"),
 )
 
 # No level is proof: an m probability is kept at or above this, so that one disagreeing field (a
@@ -503,13 +517,13 @@ def _connection(settings: LinkageSettings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _splink_settings(link_type: str) -> Any:
+def _splink_settings(link_type: str, *, priors: bool = True) -> Any:
     from splink import SettingsCreator, block_on
 
     return SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
         unique_id_column_name="unique_id",
-        comparisons=[c.as_splink() for c in COMPARISONS],
+        comparisons=[c.as_splink(priors=priors) for c in COMPARISONS],
         blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKING_RULES],
         retain_matching_columns=True,  # the gamma_ columns (levels) come only with them
         retain_intermediate_calculation_columns=True,
@@ -532,25 +546,37 @@ def _train(
     from splink.internals.exceptions import EMTrainingException
 
     steps = 3 + len(_TRAINING_RULES)
+    if min(len(f) for f in frames) < MIN_TRAINING_RECORDS:
+        _report(progress, "training", 1, 1)
+        return _default_model(frames, link_type, settings)
     db = DuckDBAPI(_connection(settings))
     tables = [
         db.register(_sample(f, settings.training_sample, settings.seed + i), table_name=f"train_{i}")
         for i, f in enumerate(frames)
     ]
-    linker = Linker(tables if len(tables) > 1 else tables[0], _splink_settings(link_type), log_level=None)
+    inputs = tables if len(tables) > 1 else tables[0]
+    linker = Linker(inputs, _splink_settings(link_type, priors=_families(frames)), log_level=None)
     _report(progress, "training", 1, steps)
-    linker.training.estimate_probability_two_random_records_match(
-        list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
-    )
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            list(_DETERMINISTIC_RULES), recall=_DETERMINISTIC_RECALL
+        )
+    except ValueError as error:
+        # A handful of records can agree more often than the recall allows; Splink's prior stays.
+        logging.getLogger(__name__).warning("Prior not estimated: %s", error)
     _report(progress, "training", 2, steps)
     linker.training.estimate_u_using_random_sampling(max_pairs=settings.u_max_pairs, seed=settings.seed)
     _report(progress, "training", 3, steps)
     for i, cols in enumerate(_TRAINING_RULES):
+        # A failed session leaves the comparisons it had set aside out of the linker: start again
+        # from the model as it was before the session.
+        before = linker.misc.save_model_to_json()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*cols), estimate_without_term_frequencies=True
             )
         except (ValueError, EMTrainingException) as error:
+            linker = Linker(inputs, before, log_level=None)
             # Splink 5 refuses an m probability that EM drives to exactly 0 (a level no candidate
             # match shows in this block), and a block without pairs (a source without fathers'
             # names); the other sessions still train those comparisons.
@@ -559,6 +585,55 @@ def _train(
     model = _floored(linker.misc.save_model_to_json())
     db.duckdb_con.close()
     return model
+
+
+def _families(frames: Sequence[pd.DataFrame]) -> bool:
+    """Do both sides name fathers for most people? Then siblings and cousins are among the candidate
+    pairs and the priors of _PRIOR_M apply. Registers without fathers' names (FEBRL, most Western
+    data) let EM estimate those levels too, as their given names differ by more than typos."""
+    return all(f["father_n"].notna().mean() >= 0.5 for f in frames)
+
+
+# Below this many records on a side, the data cannot estimate its own parameters: the run uses the
+# defaults in default_parameters.json (estimated, without labels, on the synthetic development set
+# by ``python -m awda.exchange.linkage.defaults``).
+MIN_TRAINING_RECORDS = 1000
+_DEFAULTS = Path(__file__).with_name("default_parameters.json")
+
+
+def _default_model(frames: Sequence[pd.DataFrame], link_type: str, settings: LinkageSettings) -> dict[str, Any]:
+    from splink import DuckDBAPI, Linker
+
+    db = DuckDBAPI(_connection(settings))
+    tables = [db.register(f, table_name=f"small_{i}") for i, f in enumerate(frames)]
+    linker = Linker(tables if len(tables) > 1 else tables[0], _splink_settings(link_type), log_level=None)
+    model = linker.misc.save_model_to_json()
+    db.duckdb_con.close()
+    defaults = json.loads(_DEFAULTS.read_text(encoding="utf-8"))
+    model["probability_two_random_records_match"] = defaults["prior"][link_type]
+    for comparison in model["comparisons"]:
+        levels = defaults["levels"].get(comparison["output_column_name"], {})
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level["label_for_charts"] not in levels:
+                continue
+            m, u = levels[level["label_for_charts"]]
+            if not level.get("fix_m_probability"):
+                level["m_probability"] = m
+            if not level.get("fix_u_probability"):
+                level["u_probability"] = u
+    return _floored(model)
+
+
+def parameters_of(model: dict[str, Any]) -> dict[str, dict[str, list[float]]]:
+    """The m and u probabilities of a trained model by comparison and level, as default_parameters.json keeps them."""
+    return {
+        comparison["output_column_name"]: {
+            level["label_for_charts"]: [level["m_probability"], level["u_probability"]]
+            for level in comparison["comparison_levels"]
+            if not level.get("is_null_level")
+        }
+        for comparison in model["comparisons"]
+    }
 
 
 def _floored(model: dict[str, Any]) -> dict[str, Any]:

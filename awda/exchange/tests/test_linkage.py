@@ -136,10 +136,6 @@ def test_link_keeps_siblings_and_father_and_son_apart(linked: pd.DataFrame) -> N
     assert {pair for pair in found if pair[0] == "L07" or pair[1] in {"R16", "R17"}} == set()
 
 
-@pytest.mark.xfail(
-    reason="Known shortfall (docs/decisions/0013): a twin agreeing on everything but the "
-    "given name can score as a match when the model is trained on very few records."
-)
 def test_link_keeps_twins_apart(linked: pd.DataFrame) -> None:
     assert ("L05", "R03") not in set(zip(linked["left_id"], linked["right_id"], strict=True))
 

@@ -77,7 +77,7 @@ def test_a_source_record_is_linked_and_shown_on_the_case_page(
     assert [(p.record.external_id, p.returnee_id) for p in linked] == [("M-1", zainab.pk)]
     assert not CandidatePair.objects.filter(returnee=other).exclude(status=enums.PairStatus.PENDING).exists()
     explanation = {item["comparison"]: item for item in linked[0].explanation}
-    assert {"given", "father", "dob", "sex", "governorate", "phone"} <= set(explanation)
+    assert {"given", "lineage", "dob", "sex", "governorate", "phone"} <= set(explanation)
     assert explanation["dob"]["level_label"] == "same date" and explanation["dob"]["match_weight"] > 0
 
     worker = make_user(Role.CASE_WORKER, "momd_baghdad", "worker")
