@@ -144,7 +144,7 @@ def suggest_mapping(headers: list[str], known: Mapping[str, tuple[str, ...]]) ->
 
 # Usual column names of ministries' files and of Awda's own exports (English, Arabic, Kurdish, HXL).
 USUAL_HEADERS: dict[str, tuple[str, ...]] = {
-    "record_id": ("record_id", "id", "ID", "رقم", "الرقم", "رقم السجل", "ژمارە", "#beneficiary+id", "case_number"),
+    "record_id": ("record_id", "id", "ID", "رقم", "الرقم", "رقم السجل", "رقم التسجيل", "رقم الاستمارة", "ژمارە", "#beneficiary+id", "case_number"),
     "full_name": ("full_name", "name", "الاسم", "الاسم الكامل", "الاسم الرباعي", "ناو", "ناوی تەواو", "#beneficiary+name"),
     "given_name": ("given_name", "first_name", "الاسم الاول", "الاسم الأول", "ناوی یەکەم"),
     "father_name": ("father_name", "اسم الاب", "اسم الأب", "ناوی باوک"),

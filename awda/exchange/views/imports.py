@@ -25,6 +25,8 @@ from awda.exchange import actions, enums, rules
 from awda.exchange.forms import CommitForm, MappingForm, RunForm, SourceForm, UploadForm
 from awda.exchange.models import ImportBatch, LinkRun, RowError, Source
 from awda.exchange.tasks import batch_commit_task, batch_validate_task, link_run_task
+from awda.geo.models import Governorate
+from awda.registry.enums import Sex
 
 
 def steward(request: HttpRequest) -> User:
@@ -177,7 +179,11 @@ def batch_page(request: HttpRequest, batch_uuid: Any) -> HttpResponse:
     field_labels = dict(enums.SourceField.choices)
     preview_fields = [f for f in enums.SourceField.values if f in batch.source.column_mapping]
     preview = [
-        {"row": r["row"], "cells": [r["values"].get(f, "") for f in preview_fields], "problems": [labels.get(p, p) for p in r["problems"]]}
+        {
+            "row": r["row"],
+            "cells": [_shown(f, r["values"].get(f, "")) for f in preview_fields],
+            "problems": [labels.get(p, p) for p in r["problems"]],
+        }
         for r in batch.preview.get("rows", [])
     ]
     return render(
@@ -194,6 +200,16 @@ def batch_page(request: HttpRequest, batch_uuid: Any) -> HttpResponse:
             "working": batch.status in (enums.BatchStatus.VALIDATING, enums.BatchStatus.COMMITTING),
         },
     )
+
+
+def _shown(field: str, value: str) -> str:
+    """A normalised value as the reader knows it: the sex in their language, the governorate by name."""
+    if field == "sex" and value:
+        return str(dict(Sex.choices).get(value, value))
+    if field == "governorate" and value:
+        governorate = Governorate.objects.filter(pcode=value).first()
+        return governorate.name if governorate else value
+    return value
 
 
 class _Echo:
