@@ -37,8 +37,34 @@ from django.db import connection  # noqa: E402
 
 from bench.common import _ensure_database, _machine  # noqa: E402
 
-GIVEN = ["محمد", "علي", "حسين", "زينب", "فاطمة", "احمد", "مريم", "كرار", "نور", "حسن", "عباس", "سجاد", "زهراء"]
-LATIN = ["Mohammed", "Ali", "Hussein", "Zainab", "Fatima", "Ahmed", "Maryam", "Karrar", "Noor", "Hassan", "Abbas"]
+GIVEN = [
+    "محمد",
+    "علي",
+    "حسين",
+    "زينب",
+    "فاطمة",
+    "احمد",
+    "مريم",
+    "كرار",
+    "نور",
+    "حسن",
+    "عباس",
+    "سجاد",
+    "زهراء",
+]
+LATIN = [
+    "Mohammed",
+    "Ali",
+    "Hussein",
+    "Zainab",
+    "Fatima",
+    "Ahmed",
+    "Maryam",
+    "Karrar",
+    "Noor",
+    "Hassan",
+    "Abbas",
+]
 FAMILY = ["الجبوري", "العبيدي", "البياتي", "الدليمي", "التميمي", "Al-Juburi", "Al Obaidi", ""]
 GOVERNORATES = ["بغداد", "Basra", "IQG11", "نينوى", "Anbar", "كربلاء", "Sulaymaniyah", "ذي قار"]
 
@@ -64,12 +90,18 @@ def write_file(path: Path, rows: int, *, seed: int, changed_share: float = 0.0) 
             family = rng.choice(FAMILY)
             name = " ".join([*names, family]).strip()
             year = rng.randint(1950, 2006)
-            dob = rng.choice([f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", f"01/07/{year}", str(year)])
+            dob = rng.choice(
+                [f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", f"01/07/{year}", str(year)]
+            )
             sex = rng.choice(["ذكر", "انثى", "M", "F"])
-            phone = rng.choice(["", f"07{rng.randint(70, 89)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"])
+            phone = rng.choice(
+                ["", f"07{rng.randint(70, 89)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"]
+            )
             if i % 1000 == 999:
                 phone = "123"  # one row in a thousand has a phone that is not one
-            out.write(f"MOLSA-{i:07d},{name},{dob},{sex},{rng.choice(GOVERNORATES)},{phone},{status},2026-0{rng.randint(1, 9)}-15\n")
+            out.write(
+                f"MOLSA-{i:07d},{name},{dob},{sex},{rng.choice(GOVERNORATES)},{phone},{status},2026-0{rng.randint(1, 9)}-15\n"
+            )
 
 
 def main() -> None:
@@ -86,13 +118,17 @@ def main() -> None:
     from awda.exchange.models import ExternalRecord, ImportBatch, Source
 
     momd, _ = Institution.objects.get_or_create(
-        code="bench-momd", defaults={"type": InstitutionType.MINISTRY, "name_ar": "و", "name_ckb": "و", "name_en": "MoMD"}
+        code="bench-momd",
+        defaults={"type": InstitutionType.MINISTRY, "name_ar": "و", "name_ckb": "و", "name_en": "MoMD"},
     )
     molsa, _ = Institution.objects.get_or_create(
-        code="bench-molsa", defaults={"type": InstitutionType.MINISTRY, "name_ar": "ع", "name_ckb": "ع", "name_en": "MoLSA"}
+        code="bench-molsa",
+        defaults={"type": InstitutionType.MINISTRY, "name_ar": "ع", "name_ckb": "ع", "name_en": "MoLSA"},
     )
     office, _ = Office.objects.get_or_create(
-        institution=momd, name_en="HQ", defaults={"name_ar": "م", "name_ckb": "م", "governorate_id": "IQG08", "district_id": "IQG08Q06"}
+        institution=momd,
+        name_en="HQ",
+        defaults={"name_ar": "م", "name_ckb": "م", "governorate_id": "IQG08", "district_id": "IQG08Q06"},
     )
     steward, _ = User.objects.get_or_create(
         username="bench.steward",
@@ -102,7 +138,12 @@ def main() -> None:
     ImportBatch.objects.filter(source__institution=momd).delete()
     Source.objects.filter(institution=momd).delete()
     source = actions.source_create(
-        actor=steward, held_by=molsa, name_ar="سجل", name_ckb="تۆمار", name_en="MoLSA bench", kind="unemployed_register"
+        actor=steward,
+        held_by=molsa,
+        name_ar="سجل",
+        name_ckb="تۆمار",
+        name_en="MoLSA bench",
+        kind="unemployed_register",
     )
     mapping = {
         "record_id": "رقم",
@@ -122,7 +163,9 @@ def main() -> None:
     started = time.perf_counter()
     write_file(first, args.rows, seed=1)
     write_file(second, args.rows, seed=1, changed_share=0.01)
-    print(f"files written in {time.perf_counter() - started:.0f} s ({first.stat().st_size / 1e6:.0f} MB each)")
+    print(
+        f"files written in {time.perf_counter() - started:.0f} s ({first.stat().st_size / 1e6:.0f} MB each)"
+    )
 
     memory: list[float] = []
 
@@ -144,12 +187,20 @@ def main() -> None:
         return value
 
     before = _rss_mib()
-    batch = step("upload (hash, store, read header)", lambda: actions.batch_upload(actor=steward, source=source, file_name=first.name, chunks=chunks(first)))
+    batch = step(
+        "upload (hash, store, read header)",
+        lambda: actions.batch_upload(
+            actor=steward, source=source, file_name=first.name, chunks=chunks(first)
+        ),
+    )
     batch = step("check every row", lambda: actions.batch_validate(batch=batch, progress=sample))
     check_memory = list(memory)
     memory.clear()
     actions.batch_commit_request(actor=steward, batch=batch, skip_invalid_rows=True)
-    batch = step("commit (one transaction)", lambda: actions.batch_commit(batch=ImportBatch.objects.get(pk=batch.pk), progress=sample))
+    batch = step(
+        "commit (one transaction)",
+        lambda: actions.batch_commit(batch=ImportBatch.objects.get(pk=batch.pk), progress=sample),
+    )
     commit_memory = list(memory)
     memory.clear()
     refused = False
@@ -159,10 +210,18 @@ def main() -> None:
     except Conflict:
         refused = True
     timings["same file again (refused)"] = time.perf_counter() - began
-    newer = step("upload newer file", lambda: actions.batch_upload(actor=steward, source=source, file_name=second.name, chunks=chunks(second)))
+    newer = step(
+        "upload newer file",
+        lambda: actions.batch_upload(
+            actor=steward, source=source, file_name=second.name, chunks=chunks(second)
+        ),
+    )
     newer = step("check newer file", lambda: actions.batch_validate(batch=newer))
     actions.batch_commit_request(actor=steward, batch=newer, skip_invalid_rows=True)
-    newer = step("commit newer file (1% changed)", lambda: actions.batch_commit(batch=ImportBatch.objects.get(pk=newer.pk)))
+    newer = step(
+        "commit newer file (1% changed)",
+        lambda: actions.batch_commit(batch=ImportBatch.objects.get(pk=newer.pk)),
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     records = ExternalRecord.objects.filter(source=source).count()
 
@@ -175,8 +234,14 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('exchange_externalrecord'))")
         size = cursor.fetchone()[0]
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    total_first = timings["upload (hash, store, read header)"] + timings["check every row"] + timings["commit (one transaction)"]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    total_first = (
+        timings["upload (hash, store, read header)"]
+        + timings["check every row"]
+        + timings["commit (one transaction)"]
+    )
     lines = [
         "",
         f"## Import of a {args.rows:,}-row CSV — {stamp} (commit {commit})",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from awda.accounts.models import Institution, User
@@ -62,9 +63,11 @@ FILLABLE_FIELDS = (
 )
 
 
-def _require(actor: User, capability: Capability = Capability.EXCHANGE_DATA) -> None:
+def _require(actor: User, capability: Capability = Capability.EXCHANGE_DATA) -> int:
+    """The actor's institution, if they may do this; data exchange is always for one institution."""
     if not has_capability(actor, capability) or actor.institution_id is None:
         raise PermissionDenied(_("You are not allowed to do this."))
+    return actor.institution_id
 
 
 def imports_dir() -> Path:
@@ -79,15 +82,19 @@ def imports_dir() -> Path:
 
 def _validate_mapping(mapping: Mapping[str, str], sync_fields: Iterable[str]) -> dict[str, str]:
     known = set(enums.SourceField.values)
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str | Promise]] = {}
     cleaned = {k: v.strip() for k, v in mapping.items() if v and v.strip()}
     for key in cleaned:
         if key not in known:
             errors.setdefault(key, []).append(_("Unknown field."))
     if "record_id" not in cleaned:
-        errors.setdefault("record_id", []).append(_("Choose the column that holds each person's ID in the source."))
+        errors.setdefault("record_id", []).append(
+            _("Choose the column that holds each person's ID in the source.")
+        )
     if "full_name" not in cleaned and "given_name" not in cleaned:
-        errors.setdefault("full_name", []).append(_("Choose the column of the full name or of the given name."))
+        errors.setdefault("full_name", []).append(
+            _("Choose the column of the full name or of the given name.")
+        )
     used: dict[str, str] = {}
     for key, column in cleaned.items():
         if column in used:
@@ -117,14 +124,16 @@ def source_create(
     status_label_ckb: str = "",
     status_label_en: str = "",
 ) -> Source:
-    _require(actor)
+    institution_id = _require(actor)
     names = {"name_ar": name_ar.strip(), "name_ckb": name_ckb.strip(), "name_en": name_en.strip()}
-    missing = {k: [_("This field is required.")] for k, v in names.items() if not v}
+    missing: dict[str, list[str | Promise]] = {
+        k: [_("This field is required.")] for k, v in names.items() if not v
+    }
     if kind not in enums.SourceKind.values:
         missing["kind"] = [_("Unknown kind of register.")]
     if missing:
         raise AwdaError(_("Please correct the fields below."), code="invalid", fields=missing)
-    if Source.objects.filter(institution_id=actor.institution_id, name_en=names["name_en"]).exists():
+    if Source.objects.filter(institution_id=institution_id, name_en=names["name_en"]).exists():
         raise AwdaError(
             _("Please correct the fields below."),
             code="invalid",
@@ -132,7 +141,7 @@ def source_create(
         )
     with transaction.atomic():
         source = Source.objects.create(
-            institution_id=actor.institution_id,
+            institution_id=institution_id,
             held_by=held_by,
             kind=kind,
             created_by=actor,
@@ -155,7 +164,9 @@ def source_set_mapping(
         source.column_mapping = cleaned
         source.sync_fields = sync
         source.save(update_fields=["column_mapping", "sync_fields", "updated_at"])
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=source, fields=["column_mapping", "sync_fields"])
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=source, fields=["column_mapping", "sync_fields"]
+        )
     return source
 
 
@@ -170,7 +181,9 @@ def _format_of(file_name: str) -> str:
     if suffix == ".xlsx":
         return enums.FileFormat.XLSX
     if suffix == ".xls":
-        raise AwdaError(_("Old Excel files (.xls) cannot be read; save the file as .xlsx or CSV UTF-8."), code="invalid")
+        raise AwdaError(
+            _("Old Excel files (.xls) cannot be read; save the file as .xlsx or CSV UTF-8."), code="invalid"
+        )
     raise AwdaError(_("Awda imports CSV and XLSX files."), code="invalid")
 
 
@@ -196,11 +209,17 @@ def batch_upload(*, actor: User, source: Source, file_name: str, chunks: Iterabl
                 digest.update(chunk)
                 out.write(chunk)
         sha = digest.hexdigest()
-        earlier = ImportBatch.objects.filter(source=source, sha256=sha, status=enums.BatchStatus.COMMITTED).first()
+        earlier = ImportBatch.objects.filter(
+            source=source, sha256=sha, status=enums.BatchStatus.COMMITTED
+        ).first()
         if earlier is not None:
             raise Conflict(
                 _("This file was already imported on %(date)s; nothing was changed.")
-                % {"date": timezone.localtime(earlier.committed_at).strftime("%Y-%m-%d %H:%M") if earlier.committed_at else ""}
+                % {
+                    "date": timezone.localtime(earlier.committed_at).strftime("%Y-%m-%d %H:%M")
+                    if earlier.committed_at
+                    else ""
+                }
             )
         table = open_table(path, file_format)
     except FileProblem as problem:
@@ -265,7 +284,8 @@ def batch_validate(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
     missing = missing_columns(batch)
     if missing:
         raise AwdaError(
-            _("The file has no column “%(column)s”; change the mapping or the file.") % {"column": missing[0]},
+            _("The file has no column “%(column)s”; change the mapping or the file.")
+            % {"column": missing[0]},
             code="invalid",
         )
     RowError.objects.filter(batch=batch).delete()
@@ -280,11 +300,15 @@ def batch_validate(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
             else:
                 with_errors += 1
                 pending.extend(
-                    RowError(batch=batch, row_number=number, column=column[:200], code=code, value=value[:200])
+                    RowError(
+                        batch=batch, row_number=number, column=column[:200], code=code, value=value[:200]
+                    )
                     for column, code, value in checked.problems
                 )
             if len(preview) < PREVIEW_ROWS:
-                preview.append({"row": number, "values": checked.values, "problems": [p[1] for p in checked.problems]})
+                preview.append(
+                    {"row": number, "values": checked.values, "problems": [p[1] for p in checked.problems]}
+                )
             if len(pending) >= CHUNK:
                 RowError.objects.bulk_create(pending)
                 pending = []
@@ -315,7 +339,10 @@ def batch_commit_request(*, actor: User, batch: ImportBatch, skip_invalid_rows: 
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != enums.BatchStatus.VALIDATED:
-            raise Conflict(_("This file is not waiting for import (it is: %(status)s).") % {"status": locked.get_status_display()})
+            raise Conflict(
+                _("This file is not waiting for import (it is: %(status)s).")
+                % {"status": locked.get_status_display()}
+            )
         if locked.rows_with_errors and not skip_invalid_rows:
             raise AwdaError(
                 _("%(count)s rows have problems. Correct the file, or choose to leave those rows out.")
@@ -343,7 +370,9 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
 
     def flush(rows: list[tuple[int, dict[str, str]]]) -> None:
         ids = [values["record_id"] for _number, values in rows]
-        existing = {r.external_id: r for r in ExternalRecord.objects.filter(source=batch.source, external_id__in=ids)}
+        existing = {
+            r.external_id: r for r in ExternalRecord.objects.filter(source=batch.source, external_id__in=ids)
+        }
         new: list[ExternalRecord] = []
         changed: list[ExternalRecord] = []
         seen_again: list[int] = []
@@ -401,13 +430,19 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
             flush(pending)
             batch.status = enums.BatchStatus.COMMITTED
             batch.committed_at = now
-            batch.rows_new, batch.rows_updated, batch.rows_unchanged = counts["new"], counts["updated"], counts["unchanged"]
+            batch.rows_new, batch.rows_updated, batch.rows_unchanged = (
+                counts["new"],
+                counts["updated"],
+                counts["unchanged"],
+            )
             batch.save()
             # One audit row for the file: the batch names every record it wrote through provenance.
             audit.record(actor=batch.created_by, action=AuditAction.CREATE, obj=batch, fields=["records"])
     except (FileProblem, IntegrityError) as problem:
         batch.status = enums.BatchStatus.REFUSED
-        batch.failure = str(problem)[:500] if isinstance(problem, FileProblem) else _("The file was already imported.")
+        batch.failure = (
+            str(problem)[:500] if isinstance(problem, FileProblem) else _("The file was already imported.")
+        )
         batch.save(update_fields=["status", "failure", "updated_at"])
     return batch
 
@@ -416,8 +451,15 @@ def batch_discard(*, actor: User, batch: ImportBatch) -> ImportBatch:
     _require(actor)
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status not in (enums.BatchStatus.UPLOADED, enums.BatchStatus.VALIDATED, enums.BatchStatus.REFUSED):
-            raise Conflict(_("This file can no longer be discarded (it is: %(status)s).") % {"status": locked.get_status_display()})
+        if locked.status not in (
+            enums.BatchStatus.UPLOADED,
+            enums.BatchStatus.VALIDATED,
+            enums.BatchStatus.REFUSED,
+        ):
+            raise Conflict(
+                _("This file can no longer be discarded (it is: %(status)s).")
+                % {"status": locked.get_status_display()}
+            )
         locked.status = enums.BatchStatus.DISCARDED
         locked.save(update_fields=["status", "updated_at"])
         RowError.objects.filter(batch=locked).delete()
@@ -442,7 +484,7 @@ def records_push(*, actor: User, source: Source, records: list[Mapping[str, Any]
     if ImportBatch.objects.filter(source=source, sha256=sha, status=enums.BatchStatus.COMMITTED).exists():
         raise Conflict(_("These records were already imported; nothing was changed."))
     today = timezone.localdate()
-    problems: dict[str, list[str]] = {}
+    problems: dict[str, list[str | Promise]] = {}
     seen: set[str] = set()
     checked_list: list[tuple[int, dict[str, str]]] = []
     labels = dict(enums.RowErrorCode.choices)
@@ -460,7 +502,9 @@ def records_push(*, actor: User, source: Source, records: list[Mapping[str, Any]
             problems.setdefault(f"{index}.{column}", []).append(str(labels.get(code, code)))
         checked_list.append((index + 1, checked.values))
     if problems:
-        raise AwdaError(_("Some records have problems; nothing was imported."), code="invalid", fields=problems)
+        raise AwdaError(
+            _("Some records have problems; nothing was imported."), code="invalid", fields=problems
+        )
     path = imports_dir() / f"{uuid_module.uuid4()}.json"
     path.write_bytes(body)
     with transaction.atomic():
@@ -495,7 +539,7 @@ def link_run_create(
     review_threshold: float | None = None,
 ) -> LinkRun:
     """A run waiting for the worker; thresholds default to the engine's measured defaults."""
-    _require(actor)
+    institution_id = _require(actor)
     defaults = LinkageSettings()
     match = defaults.match_threshold if match_threshold is None else match_threshold
     review = defaults.review_threshold if review_threshold is None else review_threshold
@@ -503,10 +547,14 @@ def link_run_create(
         raise AwdaError(
             _("Please correct the fields below."),
             code="invalid",
-            fields={"review_threshold": [_("The review threshold must be above 0 and at most the match threshold.")]},
+            fields={
+                "review_threshold": [
+                    _("The review threshold must be above 0 and at most the match threshold.")
+                ]
+            },
         )
     if kind == enums.RunKind.SOURCE_TO_REGISTRY:
-        if source is None or source.institution_id != actor.institution_id:
+        if source is None or source.institution_id != institution_id:
             raise NotFound(_("Not found."))
         if not source.records.exists():
             raise AwdaError(_("This source has no records yet; import a file first."), code="invalid")
@@ -514,11 +562,13 @@ def link_run_create(
         raise AwdaError(_("Unknown kind of run."), code="invalid")
     with transaction.atomic():
         if LinkRun.objects.filter(
-            institution_id=actor.institution_id, status__in=[enums.RunStatus.QUEUED, enums.RunStatus.RUNNING]
+            institution_id=institution_id, status__in=[enums.RunStatus.QUEUED, enums.RunStatus.RUNNING]
         ).exists():
-            raise Conflict(_("A linkage run of your institution is already under way; wait for it to finish."))
+            raise Conflict(
+                _("A linkage run of your institution is already under way; wait for it to finish.")
+            )
         run = LinkRun.objects.create(
-            institution_id=actor.institution_id,
+            institution_id=institution_id,
             source=source if kind == enums.RunKind.SOURCE_TO_REGISTRY else None,
             kind=kind,
             match_threshold=match,
@@ -533,7 +583,10 @@ def registry_linkage_records(institution_id: int) -> Iterator[dict[str, str]]:
     """The institution's current registry records in the engine's input form; ids are "r<pk>"."""
     phone = Phone.objects.filter(returnee=OuterRef("pk")).order_by("pk").values("number")[:1]
     document = (
-        IdentityDocument.objects.filter(returnee=OuterRef("pk")).exclude(number_key="").order_by("pk").values("number_key")[:1]
+        IdentityDocument.objects.filter(returnee=OuterRef("pk"))
+        .exclude(number_key="")
+        .order_by("pk")
+        .values("number_key")[:1]
     )
     rows = (
         Returnee.objects.filter(institution_id=institution_id, merged_into__isnull=True)
@@ -562,7 +615,13 @@ def registry_linkage_records(institution_id: int) -> Iterator[dict[str, str]]:
             dob = str(born.year)
         else:
             dob = born.isoformat()
-        parts = [row["given_name"], row["father_name"], row["grandfather_name"], row["great_grandfather_name"], row["family_name"]]
+        parts = [
+            row["given_name"],
+            row["father_name"],
+            row["grandfather_name"],
+            row["great_grandfather_name"],
+            row["family_name"],
+        ]
         yield {
             "record_id": f"r{row['pk']}",
             "full_name": " ".join(p for p in parts if p),
@@ -586,7 +645,12 @@ def source_linkage_records(source: Source) -> Iterator[dict[str, str]]:
 
 def _explanation(pair: ScoredPair) -> list[dict[str, Any]]:
     return [
-        {"comparison": e.comparison, "level": e.level, "level_label": e.level_label, "match_weight": e.match_weight}
+        {
+            "comparison": e.comparison,
+            "level": e.level,
+            "level_label": e.level_label,
+            "match_weight": e.match_weight,
+        }
         for e in pair.explanation
     ]
 
@@ -617,19 +681,26 @@ def link_run_execute(*, run: LinkRun, progress: ProgressCallback | None = None) 
         new: list[CandidatePair] = []
         if run.kind == enums.RunKind.SOURCE_TO_REGISTRY:
             known = set(
-                CandidatePair.objects.filter(record__source=run.source).values_list("record_id", "returnee_id")
+                CandidatePair.objects.filter(record__source=run.source).values_list(
+                    "record_id", "returnee_id"
+                )
             )
         else:
             known = set(
-                CandidatePair.objects.filter(kind=enums.RunKind.REGISTRY_DUPLICATES, returnee__institution_id=run.institution_id)
-                .values_list("returnee_id", "other_returnee_id")
+                CandidatePair.objects.filter(
+                    kind=enums.RunKind.REGISTRY_DUPLICATES, returnee__institution_id=run.institution_id
+                ).values_list("returnee_id", "other_returnee_id")
             )
         for pair in result.pairs():
             if run.kind == enums.RunKind.SOURCE_TO_REGISTRY:
                 record_id, returnee_id = int(pair.left_id[1:]), int(pair.right_id[1:])
                 key: tuple[int, int] = (record_id, returnee_id)
                 fields: dict[str, Any] = {"record_id": record_id, "returnee_id": returnee_id}
-                status = enums.PairStatus.LINKED if pair.match_probability >= run.match_threshold else enums.PairStatus.PENDING
+                status = (
+                    enums.PairStatus.LINKED
+                    if pair.match_probability >= run.match_threshold
+                    else enums.PairStatus.PENDING
+                )
             else:
                 a, b = sorted((int(pair.left_id[1:]), int(pair.right_id[1:])))
                 key = (a, b)
@@ -673,9 +744,13 @@ def pair_decide(*, actor: User, pair: CandidatePair, same: bool, note: str = "")
     with transaction.atomic():
         locked = CandidatePair.objects.select_for_update().get(pk=pair.pk)
         if locked.status in (enums.PairStatus.MERGED,) or (
-            locked.status in (enums.PairStatus.SAME, enums.PairStatus.DIFFERENT) and locked.decided_by_id != actor.pk
+            locked.status in (enums.PairStatus.SAME, enums.PairStatus.DIFFERENT)
+            and locked.decided_by_id != actor.pk
         ):
-            raise Conflict(_("Someone decided on this pair already: %(status)s.") % {"status": locked.get_status_display()})
+            raise Conflict(
+                _("Someone decided on this pair already: %(status)s.")
+                % {"status": locked.get_status_display()}
+            )
         locked.status = enums.PairStatus.SAME if same else enums.PairStatus.DIFFERENT
         locked.decided_by, locked.decided_at, locked.note = actor, timezone.now(), note.strip()[:500]
         locked.save(update_fields=["status", "decided_by", "decided_at", "note", "updated_at"])
@@ -688,13 +763,18 @@ def _snapshot(returnee: Returnee) -> dict[str, Any]:
     skip = {"id", "uuid", "merged_into"}
     values: dict[str, Any] = {}
     for model_field in Returnee._meta.concrete_fields:
-        if model_field.name in skip or model_field.name.endswith("_key") or model_field.name.endswith("_skeleton"):
+        if (
+            model_field.name in skip
+            or model_field.name.endswith("_key")
+            or model_field.name.endswith("_skeleton")
+        ):
             continue
         value = getattr(returnee, model_field.attname)
         values[model_field.attname] = value.isoformat() if hasattr(value, "isoformat") else value
     values["phones"] = list(returnee.phones.values_list("number", flat=True))
     values["documents"] = [
-        {"type": t, "number": n, "status": s} for t, n, s in returnee.documents.values_list("type", "number", "status")
+        {"type": t, "number": n, "status": s}
+        for t, n, s in returnee.documents.values_list("type", "number", "status")
     ]
     return values
 
@@ -713,13 +793,17 @@ def returnees_merge(*, actor: User, pair: CandidatePair, survivor_uuid: Any) -> 
         if locked.kind != enums.RunKind.REGISTRY_DUPLICATES or locked.other_returnee_id is None:
             raise AwdaError(_("Only two registry records can be merged."), code="invalid")
         if locked.status not in (enums.PairStatus.PENDING, enums.PairStatus.SAME):
-            raise Conflict(_("This pair was decided already: %(status)s.") % {"status": locked.get_status_display()})
+            raise Conflict(
+                _("This pair was decided already: %(status)s.") % {"status": locked.get_status_display()}
+            )
         editable = returnees_editable_by(actor).filter(pk__in=[locked.returnee_id, locked.other_returnee_id])
         records = {r.uuid: r for r in editable.select_for_update()}
         if len(records) != 2:
             raise NotFound(_("Not found."))
-        survivor = records.get(survivor_uuid) if not isinstance(survivor_uuid, str) else next(
-            (r for u, r in records.items() if str(u) == survivor_uuid), None
+        survivor = (
+            records.get(survivor_uuid)
+            if not isinstance(survivor_uuid, str)
+            else next((r for u, r in records.items() if str(u) == survivor_uuid), None)
         )
         if survivor is None:
             raise AwdaError(
@@ -739,10 +823,14 @@ def returnees_merge(*, actor: User, pair: CandidatePair, survivor_uuid: Any) -> 
             survivor = registry_actions.returnee_update(
                 actor=actor, returnee=survivor, expected_version=survivor.version, changes=changes
             )
-        moved = list(CandidatePair.objects.filter(returnee=merged, record__isnull=False).values_list("pk", flat=True))
+        moved = list(
+            CandidatePair.objects.filter(returnee=merged, record__isnull=False).values_list("pk", flat=True)
+        )
         # A source record linked to both stays linked to the survivor only once.
         CandidatePair.objects.filter(pk__in=moved).exclude(
-            record_id__in=CandidatePair.objects.filter(returnee=survivor, record__isnull=False).values("record_id")
+            record_id__in=CandidatePair.objects.filter(returnee=survivor, record__isnull=False).values(
+                "record_id"
+            )
         ).update(returnee=survivor)
         Returnee.objects.filter(pk=merged.pk).update(merged_into=survivor, updated_at=timezone.now())
         merge = Merge.objects.create(
@@ -763,7 +851,9 @@ def returnees_merge(*, actor: User, pair: CandidatePair, survivor_uuid: Any) -> 
         locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         registry_actions.case_event(survivor, actor, CaseEventKind.MERGED, {"other": merged.case_number})
         registry_actions.case_event(merged, actor, CaseEventKind.MERGED, {"other": survivor.case_number})
-        audit.record(actor=actor, action=AuditAction.UPDATE, obj=merge, fields=["survivor", "merged", *filled])
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=merge, fields=["survivor", "merged", *filled]
+        )
     return merge
 
 
@@ -784,7 +874,7 @@ def merge_undo(*, actor: User, merge: Merge) -> Merge:
         restore = {}
         for name, before in locked.filled.items():
             field_obj = Returnee._meta.get_field(name.removesuffix("_id"))
-            restore[name] = field_obj.to_python(before) if before not in (None, "") else before
+            restore[name] = field_obj.to_python(before) if before not in (None, "") else before  # type: ignore[union-attr]
         if restore:
             registry_actions.returnee_update(
                 actor=actor, returnee=survivor, expected_version=survivor.version, changes=restore
@@ -792,10 +882,16 @@ def merge_undo(*, actor: User, merge: Merge) -> Merge:
         CandidatePair.objects.filter(pk__in=locked.moved.get("pairs", [])).update(returnee=locked.merged)
         Returnee.objects.filter(pk=locked.merged_id).update(merged_into=None, updated_at=timezone.now())
         if locked.pair_id:
-            CandidatePair.objects.filter(pk=locked.pair_id).update(status=enums.PairStatus.PENDING, decided_by=None, decided_at=None)
+            CandidatePair.objects.filter(pk=locked.pair_id).update(
+                status=enums.PairStatus.PENDING, decided_by=None, decided_at=None
+            )
         locked.undone_at, locked.undone_by = timezone.now(), actor
         locked.save(update_fields=["undone_at", "undone_by", "updated_at"])
-        registry_actions.case_event(locked.survivor, actor, CaseEventKind.MERGE_UNDONE, {"other": locked.merged.case_number})
-        registry_actions.case_event(locked.merged, actor, CaseEventKind.MERGE_UNDONE, {"other": locked.survivor.case_number})
+        registry_actions.case_event(
+            locked.survivor, actor, CaseEventKind.MERGE_UNDONE, {"other": locked.merged.case_number}
+        )
+        registry_actions.case_event(
+            locked.merged, actor, CaseEventKind.MERGE_UNDONE, {"other": locked.survivor.case_number}
+        )
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["undone_at", *locked.filled])
     return locked

@@ -36,7 +36,18 @@ def molsa_register_csv(returnees: list[Returnee], *, seed: int = 11) -> bytes:
     rng = random.Random(seed)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["رقم التسجيل", "الاسم الكامل", "تاريخ الميلاد", "الجنس", "المحافظة", "الهاتف", "الحالة", "تاريخ التسجيل"])
+    writer.writerow(
+        [
+            "رقم التسجيل",
+            "الاسم الكامل",
+            "تاريخ الميلاد",
+            "الجنس",
+            "المحافظة",
+            "الهاتف",
+            "الحالة",
+            "تاريخ التسجيل",
+        ]
+    )
     for number, returnee in enumerate(returnees, start=1):
         parts = [returnee.given_name, returnee.father_name, returnee.grandfather_name, returnee.family_name]
         name = " ".join(p for p in parts if p)
@@ -47,7 +58,9 @@ def molsa_register_csv(returnees: list[Returnee], *, seed: int = 11) -> bytes:
         if born is not None:
             dob = rng.choice([born.isoformat(), born.strftime("%d/%m/%Y"), str(born.year)])
         phone = returnee.phones.values_list("number", flat=True).first() or ""
-        place = rng.choice(_MOLSA_GOVERNORATES.get(returnee.governorate_id or "", [returnee.governorate_id or ""]))
+        place = rng.choice(
+            _MOLSA_GOVERNORATES.get(returnee.governorate_id or "", [returnee.governorate_id or ""])
+        )
         status = rng.choice(["باحث عن عمل", "باحث عن عمل", "متدرب", "تم توظيفه"])
         writer.writerow(
             [
@@ -72,10 +85,14 @@ def demo_exchange(*, link: bool = True) -> str:
     molsa = Institution.objects.filter(code="molsa").first()
     if steward is None or molsa is None or steward.institution_id is None:
         return "no demo steward"
-    if Source.objects.filter(institution_id=steward.institution_id, name_en="MoLSA unemployed register").exists():
+    if Source.objects.filter(
+        institution_id=steward.institution_id, name_en="MoLSA unemployed register"
+    ).exists():
         return "already there"
     returnees = list(
-        Returnee.objects.filter(institution_id=steward.institution_id, merged_into__isnull=True).order_by("pk")[:400]
+        Returnee.objects.filter(institution_id=steward.institution_id, merged_into__isnull=True).order_by(
+            "pk"
+        )[:400]
     )
     chosen = [r for i, r in enumerate(returnees) if i % 3 == 0]
     source = actions.source_create(
@@ -105,13 +122,18 @@ def demo_exchange(*, link: bool = True) -> str:
         sync_fields=["status", "status_date"],
     )
     batch = actions.batch_upload(
-        actor=steward, source=source, file_name="molsa-register-2026-10.csv", chunks=[molsa_register_csv(chosen)]
+        actor=steward,
+        source=source,
+        file_name="molsa-register-2026-10.csv",
+        chunks=[molsa_register_csv(chosen)],
     )
     batch = actions.batch_validate(batch=batch)
     actions.batch_commit_request(actor=steward, batch=batch, skip_invalid_rows=True)
     batch = actions.batch_commit(batch=ImportBatch.objects.get(pk=batch.pk))
     summary = f"{batch.rows_new} records of the MoLSA register imported"
     if link:
-        run = actions.link_run_execute(run=actions.link_run_create(actor=steward, kind=enums.RunKind.SOURCE_TO_REGISTRY, source=source))
+        run = actions.link_run_execute(
+            run=actions.link_run_create(actor=steward, kind=enums.RunKind.SOURCE_TO_REGISTRY, source=source)
+        )
         summary += f"; {run.linked} linked to returnees, {run.for_review} pairs for review"
     return summary

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -90,7 +90,8 @@ def open_table(path: Path, file_format: str) -> Table:
     for header in cleaned:
         if header and header in seen:
             raise FileProblem(
-                _("The column “%(name)s” appears twice in the first row; rename one of them.") % {"name": header}
+                _("The column “%(name)s” appears twice in the first row; rename one of them.")
+                % {"name": header}
             )
         seen.add(header)
     return Table(headers=cleaned, encoding=encoding, path=path, file_format=file_format)
@@ -120,7 +121,9 @@ def _csv_headers(path: Path, encoding: str) -> list[str]:
             % {"encoding": encoding}
         ) from error
     except csv.Error as error:
-        raise FileProblem(_("The file is not a valid CSV file: %(problem)s") % {"problem": str(error)}) from error
+        raise FileProblem(
+            _("The file is not a valid CSV file: %(problem)s") % {"problem": str(error)}
+        ) from error
 
 
 def _csv_rows(path: Path, encoding: str, headers: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -133,7 +136,10 @@ def _csv_rows(path: Path, encoding: str, headers: list[str]) -> Iterator[tuple[i
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
-                yield number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h}
+                yield (
+                    number,
+                    {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(headers) if h},
+                )
         except UnicodeDecodeError as error:
             raise FileProblem(
                 _("Row %(row)s is not valid %(encoding)s text; save the file again as “CSV UTF-8”.")
@@ -145,7 +151,7 @@ def _csv_rows(path: Path, encoding: str, headers: list[str]) -> Iterator[tuple[i
             ) from error
 
 
-def _open_workbook(path: Path):  # type: ignore[no-untyped-def]
+def _open_workbook(path: Path) -> Any:
     from openpyxl import load_workbook
 
     try:

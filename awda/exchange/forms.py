@@ -83,6 +83,7 @@ class RunForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
-        choices=[("same", _("Same person")), ("different", _("Different people"))], widget=forms.RadioSelect
+        choices=[("same", _("Same person")), ("different", _("Different people"))],
+        widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

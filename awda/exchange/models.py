@@ -110,7 +110,9 @@ class ExternalRecord(PublicModel):
     provenance = models.JSONField(default=dict)
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="+")
     row_number = models.PositiveIntegerField()
-    governorate = models.ForeignKey(Governorate, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    governorate = models.ForeignKey(
+        Governorate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["source", "external_id"]
@@ -152,7 +154,9 @@ class CandidatePair(PublicModel):
     run = models.ForeignKey(LinkRun, on_delete=models.PROTECT, related_name="pairs")
     kind = models.CharField(max_length=20, choices=enums.RunKind.choices)
     returnee = models.ForeignKey(Returnee, on_delete=models.CASCADE, related_name="+")
-    record = models.ForeignKey(ExternalRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="pairs")
+    record = models.ForeignKey(
+        ExternalRecord, null=True, blank=True, on_delete=models.CASCADE, related_name="pairs"
+    )
     other_returnee = models.ForeignKey(
         Returnee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -170,7 +174,9 @@ class CandidatePair(PublicModel):
         ordering = ["-match_probability"]
         constraints = [
             models.UniqueConstraint(
-                fields=["returnee", "record"], condition=models.Q(record__isnull=False), name="exchange_pair_link_once"
+                fields=["returnee", "record"],
+                condition=models.Q(record__isnull=False),
+                name="exchange_pair_link_once",
             ),
             models.UniqueConstraint(
                 fields=["returnee", "other_returnee"],
@@ -208,12 +214,18 @@ class Merge(PublicModel):
 class SharingAgreement(PublicModel):
     """A data-sharing agreement: what one institution may receive from another, for what and until when."""
 
-    provider = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
-    recipient = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("to"))
+    provider = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    recipient = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
     reference = models.CharField(_("reference of the signed agreement"), max_length=120)
     purpose = models.TextField(_("purpose"))
     fields = models.JSONField(_("fields"), default=list)
-    governorates = models.ManyToManyField(Governorate, blank=True, related_name="+", verbose_name=_("governorates"))
+    governorates = models.ManyToManyField(
+        Governorate, blank=True, related_name="+", verbose_name=_("governorates")
+    )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -241,14 +253,18 @@ class QualitySnapshot(TimeStampedModel):
     """The data-quality figures of one source (or of the registry, without source) on one day."""
 
     institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="+")
-    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots")
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
+    )
     day = models.DateField()
     figures = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-day"]
         constraints = [
-            models.UniqueConstraint(fields=["institution", "source", "day"], name="exchange_snapshot_once_a_day"),
+            models.UniqueConstraint(
+                fields=["institution", "source", "day"], name="exchange_snapshot_once_a_day"
+            ),
             # SQL counts every empty source as different, so the registry's own snapshots need their own rule.
             models.UniqueConstraint(
                 fields=["institution", "day"],

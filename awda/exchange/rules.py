@@ -93,8 +93,12 @@ def check_row(
     if not checked.values.get("record_id") and id_column not in flagged:
         checked.problems.append((id_column, "missing_id", ""))
     name_columns = {mapping.get("full_name"), mapping.get("given_name")} - {None, ""}
-    if not (checked.values.get("full_name") or checked.values.get("given_name")) and not (name_columns & flagged):
-        checked.problems.append((mapping.get("full_name") or mapping.get("given_name") or "", "missing_name", ""))
+    if not (checked.values.get("full_name") or checked.values.get("given_name")) and not (
+        name_columns & flagged
+    ):
+        checked.problems.append(
+            (mapping.get("full_name") or mapping.get("given_name") or "", "missing_name", "")
+        )
     return checked
 
 
@@ -144,17 +148,55 @@ def suggest_mapping(headers: list[str], known: Mapping[str, tuple[str, ...]]) ->
 
 # Usual column names of ministries' files and of Awda's own exports (English, Arabic, Kurdish, HXL).
 USUAL_HEADERS: dict[str, tuple[str, ...]] = {
-    "record_id": ("record_id", "id", "ID", "رقم", "الرقم", "رقم السجل", "رقم التسجيل", "رقم الاستمارة", "ژمارە", "#beneficiary+id", "case_number"),
-    "full_name": ("full_name", "name", "الاسم", "الاسم الكامل", "الاسم الرباعي", "ناو", "ناوی تەواو", "#beneficiary+name"),
+    "record_id": (
+        "record_id",
+        "id",
+        "ID",
+        "رقم",
+        "الرقم",
+        "رقم السجل",
+        "رقم التسجيل",
+        "رقم الاستمارة",
+        "ژمارە",
+        "#beneficiary+id",
+        "case_number",
+    ),
+    "full_name": (
+        "full_name",
+        "name",
+        "الاسم",
+        "الاسم الكامل",
+        "الاسم الرباعي",
+        "ناو",
+        "ناوی تەواو",
+        "#beneficiary+name",
+    ),
     "given_name": ("given_name", "first_name", "الاسم الاول", "الاسم الأول", "ناوی یەکەم"),
     "father_name": ("father_name", "اسم الاب", "اسم الأب", "ناوی باوک"),
     "grandfather_name": ("grandfather_name", "اسم الجد", "ناوی باپیر"),
     "family_name": ("family_name", "surname", "last_name", "اللقب", "العشيرة", "نازناو"),
     "mother_name": ("mother_name", "اسم الام", "اسم الأم", "ناوی دایک"),
-    "date_of_birth": ("date_of_birth", "dob", "birth_date", "تاريخ الميلاد", "التولد", "ڕێکەوتی لەدایکبوون", "#date+birth"),
+    "date_of_birth": (
+        "date_of_birth",
+        "dob",
+        "birth_date",
+        "تاريخ الميلاد",
+        "التولد",
+        "ڕێکەوتی لەدایکبوون",
+        "#date+birth",
+    ),
     "sex": ("sex", "gender", "الجنس", "ڕەگەز", "#gender"),
     "governorate": ("governorate", "province", "المحافظة", "پارێزگا", "#adm1+code", "#adm1+name"),
-    "phone": ("phone", "mobile", "telephone", "الهاتف", "رقم الهاتف", "موبايل", "ژمارەی تەلەفۆن", "#contact+phone"),
+    "phone": (
+        "phone",
+        "mobile",
+        "telephone",
+        "الهاتف",
+        "رقم الهاتف",
+        "موبايل",
+        "ژمارەی تەلەفۆن",
+        "#contact+phone",
+    ),
     "national_id": ("national_id", "nid", "الرقم الوطني", "رقم البطاقة الوطنية", "ژمارەی ناسنامە"),
     "status": ("status", "الحالة", "دۆخ", "#status"),
     "status_date": ("status_date", "registered_on", "تاريخ التسجيل", "#date"),

@@ -21,7 +21,9 @@ def batch_validate_task(context: TaskContext, batch_id: int) -> dict[str, Any]:
     task_id = str(context.task_result.id)
     batch = ImportBatch.objects.select_related("source").get(pk=batch_id)
     progress.progress_set(task_id=task_id, current=0, total=0)
-    batch = actions.batch_validate(batch=batch, progress=lambda n: progress.progress_set(task_id=task_id, current=n))
+    batch = actions.batch_validate(
+        batch=batch, progress=lambda n: progress.progress_set(task_id=task_id, current=n)
+    )
     outcome = {"status": batch.status, "rows": batch.rows_total, "errors": batch.rows_with_errors}
     progress.progress_finish(task_id=task_id, outcome=outcome)
     return outcome
@@ -32,7 +34,9 @@ def batch_commit_task(context: TaskContext, batch_id: int) -> dict[str, Any]:
     task_id = str(context.task_result.id)
     batch = ImportBatch.objects.select_related("source", "created_by").get(pk=batch_id)
     progress.progress_set(task_id=task_id, current=0, total=batch.rows_valid)
-    batch = actions.batch_commit(batch=batch, progress=lambda n: progress.progress_set(task_id=task_id, current=n))
+    batch = actions.batch_commit(
+        batch=batch, progress=lambda n: progress.progress_set(task_id=task_id, current=n)
+    )
     outcome = {"status": batch.status, "new": batch.rows_new, "updated": batch.rows_updated}
     progress.progress_finish(task_id=task_id, outcome=outcome)
     return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -78,7 +79,7 @@ def _current() -> QuerySet[Returnee]:
     return Returnee.objects.filter(merged_into__isnull=True)
 
 
-def merged_survivor_uuid(user: User, returnee_uuid: object) -> object | None:
+def merged_survivor_uuid(user: User, returnee_uuid: uuid.UUID | str) -> uuid.UUID | None:
     """Where a merged record lives on, if the user may see that record."""
     try:
         survivor_id = (

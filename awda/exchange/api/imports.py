@@ -18,6 +18,7 @@ from awda.accounts.roles import Capability, has_capability
 from awda.core.errors import NotFound
 from awda.exchange import actions
 from awda.exchange.models import ImportBatch, Source
+from awda.exchange.views.imports import home
 
 
 def _steward(request: Request) -> User:
@@ -33,11 +34,21 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ["uuid", "name_ar", "name_ckb", "name_en", "kind", "held_by", "column_mapping", "sync_fields", "records"]
+        fields = [
+            "uuid",
+            "name_ar",
+            "name_ckb",
+            "name_en",
+            "kind",
+            "held_by",
+            "column_mapping",
+            "sync_fields",
+            "records",
+        ]
 
 
 class BatchSerializer(serializers.ModelSerializer):
-    source = serializers.UUIDField(source="source.uuid", read_only=True)
+    source = serializers.UUIDField(source="source.uuid", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = ImportBatch
@@ -71,7 +82,7 @@ class SourceListApi(APIView):
 
         user = _steward(request)
         sources = (
-            Source.objects.filter(institution_id=user.institution_id)
+            Source.objects.filter(institution_id=home(user))
             .select_related("held_by")
             .annotate(record_count=Count("records"))
         )
@@ -86,7 +97,7 @@ class RecordsPushApi(APIView):
     )
     def post(self, request: Request, source_uuid: str) -> Response:
         user = _steward(request)
-        source = Source.objects.filter(uuid=source_uuid, institution_id=user.institution_id).first()
+        source = Source.objects.filter(uuid=source_uuid, institution_id=home(user)).first()
         if source is None:
             raise NotFound(_("Not found."))
         data = RecordsInput(data=request.data)
@@ -99,7 +110,7 @@ class BatchApi(APIView):
     @extend_schema(responses=BatchSerializer, summary="The state of an import")
     def get(self, request: Request, batch_uuid: str) -> Response:
         user = _steward(request)
-        batch: Any = ImportBatch.objects.filter(uuid=batch_uuid, source__institution_id=user.institution_id).first()
+        batch: Any = ImportBatch.objects.filter(uuid=batch_uuid, source__institution_id=home(user)).first()
         if batch is None:
             raise NotFound(_("Not found."))
         return Response(BatchSerializer(batch).data)
@@ -107,6 +118,8 @@ class BatchApi(APIView):
 
 urlpatterns: list[URLPattern] = [
     path("exchange/sources/", SourceListApi.as_view(), name="exchange_sources"),
-    path("exchange/sources/<uuid:source_uuid>/records/", RecordsPushApi.as_view(), name="exchange_records_push"),
+    path(
+        "exchange/sources/<uuid:source_uuid>/records/", RecordsPushApi.as_view(), name="exchange_records_push"
+    ),
     path("exchange/imports/<uuid:batch_uuid>/", BatchApi.as_view(), name="exchange_batch"),
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import duckdb
@@ -87,7 +87,9 @@ class _Comparison:
             item: dict[str, Any] = {"sql_condition": level.sql, "label_for_charts": level.key}
             if level.null:
                 item["is_null_level"] = True
-            prior = level.m if level.m is not None else _PRIOR_M.get((self.name, level.key)) if priors else None
+            prior = (
+                level.m if level.m is not None else _PRIOR_M.get((self.name, level.key)) if priors else None
+            )
             if prior is not None:
                 item.update(m_probability=prior, fix_m_probability=True)
             if level.m_u:
@@ -601,7 +603,9 @@ MIN_TRAINING_RECORDS = 1000
 _DEFAULTS = Path(__file__).with_name("default_parameters.json")
 
 
-def _default_model(frames: Sequence[pd.DataFrame], link_type: str, settings: LinkageSettings) -> dict[str, Any]:
+def _default_model(
+    frames: Sequence[pd.DataFrame], link_type: str, settings: LinkageSettings
+) -> dict[str, Any]:
     from splink import DuckDBAPI, Linker
 
     db = DuckDBAPI(_connection(settings))

@@ -278,7 +278,8 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
 
     # The lineage key: father's and grandfather's strict keys together, for its term frequency.
     out["lineage_strict"] = [
-        f"{f} {g}" if f and g else None for f, g in zip(out["father_strict"], out["grandfather_strict"], strict=True)
+        f"{f} {g}" if f and g else None
+        for f, g in zip(out["father_strict"], out["grandfather_strict"], strict=True)
     ]
 
     # The great-grandfather, when a full name lists one: it tells cousins and namesakes apart.

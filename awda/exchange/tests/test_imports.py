@@ -52,14 +52,18 @@ def source(steward: User, world: dict[str, Any], settings: Any, tmp_path: Path) 
         name_en="MoLSA unemployed register",
         kind=enums.SourceKind.UNEMPLOYED_REGISTER,
     )
-    return actions.source_set_mapping(actor=steward, source=made, mapping=MAPPING, sync_fields=["status", "status_date"])
+    return actions.source_set_mapping(
+        actor=steward, source=made, mapping=MAPPING, sync_fields=["status", "status_date"]
+    )
 
 
 def upload(steward: User, source: Source, content: bytes, name: str = "molsa.csv") -> ImportBatch:
     return actions.batch_upload(actor=steward, source=source, file_name=name, chunks=[content])
 
 
-def import_file(steward: User, source: Source, content: bytes, name: str = "molsa.csv", skip: bool = False) -> ImportBatch:
+def import_file(
+    steward: User, source: Source, content: bytes, name: str = "molsa.csv", skip: bool = False
+) -> ImportBatch:
     batch = actions.batch_validate(batch=upload(steward, source, content, name))
     actions.batch_commit_request(actor=steward, batch=batch, skip_invalid_rows=skip)
     return actions.batch_commit(batch=ImportBatch.objects.get(pk=batch.pk))
@@ -82,20 +86,33 @@ def test_a_good_file_is_imported_with_normalised_values_and_provenance(steward: 
     assert zainab.provenance == {key: [str(batch.uuid), 2] for key in zainab.values}
     assert zainab.governorate_id == "IQG08"
     ahmed = ExternalRecord.objects.get(source=source, external_id="M-2")
-    assert (ahmed.values["date_of_birth"], ahmed.values["governorate"], ahmed.values["sex"]) == ("1985", "IQG02", "male")
-    assert AuditEntry.objects.filter(object_type="exchange.importbatch", object_id=str(batch.uuid)).count() >= 2
+    assert (ahmed.values["date_of_birth"], ahmed.values["governorate"], ahmed.values["sex"]) == (
+        "1985",
+        "IQG02",
+        "male",
+    )
+    assert (
+        AuditEntry.objects.filter(object_type="exchange.importbatch", object_id=str(batch.uuid)).count() >= 2
+    )
 
 
 def test_the_same_file_twice_is_refused_and_changes_nothing(steward: User, source: Source) -> None:
     import_file(steward, source, GOOD.encode())
-    before = list(ExternalRecord.objects.values_list("external_id", "values", "updated_at").order_by("external_id"))
+    before = list(
+        ExternalRecord.objects.values_list("external_id", "values", "updated_at").order_by("external_id")
+    )
     batches = ImportBatch.objects.count()
 
     with pytest.raises(Conflict):
         upload(steward, source, GOOD.encode(), name="copy of molsa.csv")
 
     assert ImportBatch.objects.count() == batches
-    assert list(ExternalRecord.objects.values_list("external_id", "values", "updated_at").order_by("external_id")) == before
+    assert (
+        list(
+            ExternalRecord.objects.values_list("external_id", "values", "updated_at").order_by("external_id")
+        )
+        == before
+    )
     assert len(list(Path(source_dir(source)).iterdir())) == 1  # the refused copy was not kept
 
 
@@ -103,7 +120,9 @@ def source_dir(source: Source) -> Path:
     return actions.imports_dir()
 
 
-def test_a_newer_file_updates_records_by_id_and_keeps_provenance_per_value(steward: User, source: Source) -> None:
+def test_a_newer_file_updates_records_by_id_and_keeps_provenance_per_value(
+    steward: User, source: Source
+) -> None:
     first = import_file(steward, source, GOOD.encode())
     newer = GOOD.replace("0770 123 4567,عاطل,2026-07-01", "0770 123 4567,يعمل,2026-10-01") + (
         "M-4,Noor Ali,2001-02-03,F,Najaf,,عاطل,2026-10-02\n"
@@ -120,19 +139,23 @@ def test_a_newer_file_updates_records_by_id_and_keeps_provenance_per_value(stewa
 
 
 @pytest.mark.parametrize("encoding", ["cp1256", "utf-16", "utf-8-sig"])
-def test_arabic_files_in_the_encodings_excel_writes_are_read(steward: User, source: Source, encoding: str) -> None:
+def test_arabic_files_in_the_encodings_excel_writes_are_read(
+    steward: User, source: Source, encoding: str
+) -> None:
     batch = import_file(steward, source, GOOD.encode(encoding))
 
     assert batch.rows_new == 3
     assert ExternalRecord.objects.get(external_id="M-3").values["full_name"] == "كرار عباس"
 
 
-def test_rows_with_problems_are_listed_and_block_the_import_unless_left_out(steward: User, source: Source) -> None:
+def test_rows_with_problems_are_listed_and_block_the_import_unless_left_out(
+    steward: User, source: Source
+) -> None:
     bad = HEADER + (
         "M-1,زينب حسين,32/13/1990,انثى,بغداد,0770 123 4567,عاطل,2026-07-01\n"
         "M-1,زينب حسين,1990-01-01,?,Atlantis,12,عاطل,2026-07-01\n"
         ",,1990-01-01,ذكر,بغداد,,,\n"
-        "M-9,=HYPERLINK(\"x\"),1990-01-01,ذكر,بغداد,,,\n"
+        'M-9,=HYPERLINK("x"),1990-01-01,ذكر,بغداد,,,\n'
         "M-5,سارة,2099-01-01,انثى,بغداد,,,\n"
         "M-6,علي حسن,1990-01-01,ذكر,بغداد,,,\n"
     )
@@ -193,7 +216,9 @@ def test_unreadable_files_are_refused_and_leave_nothing(
     assert list(actions.imports_dir().iterdir()) == []
 
 
-def test_a_file_over_the_size_limit_is_refused_while_it_streams(steward: User, source: Source, settings: Any) -> None:
+def test_a_file_over_the_size_limit_is_refused_while_it_streams(
+    steward: User, source: Source, settings: Any
+) -> None:
     settings.AWDA_IMPORT_MAX_BYTES = 10
     with pytest.raises(AwdaError, match="larger than"):
         actions.batch_upload(actor=steward, source=source, file_name="big.csv", chunks=[b"x" * 8, b"y" * 8])
@@ -206,7 +231,7 @@ def test_xlsx_with_a_formula_cell_reports_the_formula(steward: User, source: Sou
     sheet = workbook.active
     sheet.append(list(MAPPING.values()))
     sheet.append(["M-1", "زينب حسين", "1990-03-14", "انثى", "بغداد", 7701234567, "عاطل", "2026-07-01"])
-    sheet.append(["M-2", "=A2&\"x\"", "1990-03-14", "انثى", "بغداد", None, "عاطل", "2026-07-01"])
+    sheet.append(["M-2", '=A2&"x"', "1990-03-14", "انثى", "بغداد", None, "عاطل", "2026-07-01"])
     out = io.BytesIO()
     workbook.save(out)
 
@@ -216,7 +241,9 @@ def test_xlsx_with_a_formula_cell_reports_the_formula(steward: User, source: Sou
     assert batch.preview["rows"][0]["values"]["phone"] == "+9647701234567"
 
 
-def test_a_failure_half_way_commits_no_row(steward: User, source: Source, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_half_way_commits_no_row(
+    steward: User, source: Source, monkeypatch: pytest.MonkeyPatch
+) -> None:
     batch = actions.batch_validate(batch=upload(steward, source, GOOD.encode()))
     actions.batch_commit_request(actor=steward, batch=batch, skip_invalid_rows=False)
     monkeypatch.setattr(actions, "CHUNK", 2)

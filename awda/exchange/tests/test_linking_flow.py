@@ -54,9 +54,13 @@ def molsa(steward: User, world: dict[str, Any]) -> Source:
         kind=enums.SourceKind.UNEMPLOYED_REGISTER,
         status_label_en="Registered as unemployed at MoLSA",
     )
-    actions.source_set_mapping(actor=steward, source=source, mapping=MAPPING, sync_fields=["status", "status_date"])
+    actions.source_set_mapping(
+        actor=steward, source=source, mapping=MAPPING, sync_fields=["status", "status_date"]
+    )
     batch = actions.batch_validate(
-        batch=actions.batch_upload(actor=steward, source=source, file_name="molsa.csv", chunks=[MOLSA_FILE.encode()])
+        batch=actions.batch_upload(
+            actor=steward, source=source, file_name="molsa.csv", chunks=[MOLSA_FILE.encode()]
+        )
     )
     actions.batch_commit_request(actor=steward, batch=batch, skip_invalid_rows=False)
     actions.batch_commit(batch=ImportBatch.objects.get(pk=batch.pk))
@@ -67,7 +71,9 @@ def test_a_source_record_is_linked_and_shown_on_the_case_page(
     steward: User, molsa: Source, register: Callable[..., Returnee], make_user: Callable[..., User]
 ) -> None:
     zainab = register()
-    other = register(record={"given_name": "مريم", "father_name": "كريم", "date_of_birth": date(1970, 5, 5)}, phones=[])
+    other = register(
+        record={"given_name": "مريم", "father_name": "كريم", "date_of_birth": date(1970, 5, 5)}, phones=[]
+    )
 
     run = actions.link_run_create(actor=steward, kind=enums.RunKind.SOURCE_TO_REGISTRY, source=molsa)
     run = actions.link_run_execute(run=run)
@@ -108,7 +114,9 @@ def test_a_second_run_does_not_ask_again_about_decided_pairs(
 
 def test_only_one_run_at_a_time_and_thresholds_are_checked(steward: User, molsa: Source) -> None:
     with pytest.raises(AwdaError):
-        actions.link_run_create(actor=steward, kind="source", source=molsa, match_threshold=0.5, review_threshold=0.8)
+        actions.link_run_create(
+            actor=steward, kind="source", source=molsa, match_threshold=0.5, review_threshold=0.8
+        )
     actions.link_run_create(actor=steward, kind="source", source=molsa)
     with pytest.raises(Conflict):
         actions.link_run_create(actor=steward, kind="duplicates")
@@ -118,7 +126,9 @@ def test_only_one_run_at_a_time_and_thresholds_are_checked(steward: User, molsa:
 @pytest.fixture
 def duplicate_pair(steward: User, register: Callable[..., Returnee]) -> CandidatePair:
     register()
-    register(record={"mother_name": "", "place_of_birth": "", "address": "حي الجهاد"}, phones=["0770 123 4567"])
+    register(
+        record={"mother_name": "", "place_of_birth": "", "address": "حي الجهاد"}, phones=["0770 123 4567"]
+    )
     run = actions.link_run_execute(run=actions.link_run_create(actor=steward, kind="duplicates"))
     assert (run.linked, run.for_review) == (0, 1)
     return CandidatePair.objects.get()
@@ -179,15 +189,21 @@ def test_review_pages_show_the_pair_with_weights_and_record_the_decision(
     assert duplicate_pair.returnee.case_number in queue
     page = client.get(reverse("exchange:pair", args=[duplicate_pair.uuid])).content.decode()
     assert "Date of birth" in page and "same date" in page
-    assert AuditEntry.objects.filter(actor_id=steward.pk, object_id=str(duplicate_pair.returnee.uuid)).exists()
+    assert AuditEntry.objects.filter(
+        actor_id=steward.pk, object_id=str(duplicate_pair.returnee.uuid)
+    ).exists()
 
-    response = client.post(reverse("exchange:pair_decide", args=[duplicate_pair.uuid]), {"decision": "different"})
+    response = client.post(
+        reverse("exchange:pair_decide", args=[duplicate_pair.uuid]), {"decision": "different"}
+    )
 
     assert response.status_code == 302
     decided = CandidatePair.objects.get()
     assert (decided.status, decided.decided_by_id) == ("different", steward.pk)
     worker = make_user(Role.CASE_WORKER, "momd_baghdad", "worker")
-    assert verified_client(worker).get(reverse("exchange:pair", args=[duplicate_pair.uuid])).status_code == 404
+    assert (
+        verified_client(worker).get(reverse("exchange:pair", args=[duplicate_pair.uuid])).status_code == 404
+    )
     other = make_user(Role.DATA_STEWARD, "molsa_baghdad", "molsa.steward")
     assert verified_client(other).get(reverse("exchange:pair", args=[duplicate_pair.uuid])).status_code == 404
 
@@ -234,7 +250,12 @@ def test_the_import_pages_take_a_file_from_upload_to_commit(
 def test_records_pushed_through_the_api_are_all_imported_or_none(steward: User, molsa: Source) -> None:
     client = verified_api_client(steward)
     url = reverse("api:exchange_records_push", args=[molsa.uuid])
-    bad = {"records": [{"record_id": "K-1", "full_name": "Ali"}, {"record_id": "K-2", "full_name": "Omar", "sex": "x"}]}
+    bad = {
+        "records": [
+            {"record_id": "K-1", "full_name": "Ali"},
+            {"record_id": "K-2", "full_name": "Omar", "sex": "x"},
+        ]
+    }
 
     response = client.post(url, bad, format="json")
 
@@ -244,7 +265,11 @@ def test_records_pushed_through_the_api_are_all_imported_or_none(steward: User, 
     }
     assert not ExternalRecord.objects.filter(external_id__startswith="K-").exists()
 
-    good = {"records": [{"record_id": "K-1", "full_name": "Ali Hassan", "date_of_birth": "01/07/1980", "status": "x"}]}
+    good = {
+        "records": [
+            {"record_id": "K-1", "full_name": "Ali Hassan", "date_of_birth": "01/07/1980", "status": "x"}
+        ]
+    }
     response = client.post(url, good, format="json")
     assert response.status_code == 201
     assert response.json()["rows_new"] == 1

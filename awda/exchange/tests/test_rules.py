@@ -9,7 +9,15 @@ import pytest
 from awda.exchange import rules
 
 TODAY = date(2026, 11, 27)
-MAPPING = {"record_id": "id", "full_name": "name", "date_of_birth": "dob", "sex": "sex", "governorate": "gov", "phone": "tel", "national_id": "nid"}
+MAPPING = {
+    "record_id": "id",
+    "full_name": "name",
+    "date_of_birth": "dob",
+    "sex": "sex",
+    "governorate": "gov",
+    "phone": "tel",
+    "national_id": "nid",
+}
 
 
 @pytest.mark.parametrize(
@@ -33,7 +41,15 @@ def test_dates_in_the_forms_registers_write(text: str, expected: object) -> None
 
 
 def test_a_complete_row_is_normalised() -> None:
-    row = {"id": "٤٢", "name": "  زينب   حسين ", "dob": "14/03/1990", "sex": "أنثى", "gov": "Sulaimaniya", "tel": "0770-123-4567", "nid": "1998 7766-5544"}
+    row = {
+        "id": "٤٢",
+        "name": "  زينب   حسين ",
+        "dob": "14/03/1990",
+        "sex": "أنثى",
+        "gov": "Sulaimaniya",
+        "tel": "0770-123-4567",
+        "nid": "1998 7766-5544",
+    }
 
     checked = rules.check_row(row, MAPPING, today=TODAY)
 
@@ -67,12 +83,16 @@ def test_every_problem_of_a_row_is_named_with_its_column() -> None:
 
 
 def test_a_given_name_is_enough_and_an_unmapped_column_is_ignored() -> None:
-    checked = rules.check_row({"id": "7", "first": "Ali", "extra": "x"}, {"record_id": "id", "given_name": "first"}, today=TODAY)
+    checked = rules.check_row(
+        {"id": "7", "first": "Ali", "extra": "x"}, {"record_id": "id", "given_name": "first"}, today=TODAY
+    )
     assert (checked.ok, checked.values) == (True, {"record_id": "7", "given_name": "Ali"})
 
 
 def test_a_value_too_long_is_a_problem_not_a_truncation() -> None:
-    checked = rules.check_row({"id": "7", "name": "x" * 201}, {"record_id": "id", "full_name": "name"}, today=TODAY)
+    checked = rules.check_row(
+        {"id": "7", "name": "x" * 201}, {"record_id": "id", "full_name": "name"}, today=TODAY
+    )
     assert checked.problems == [("name", "too_long", "x" * 200)]
     assert checked.values == {"record_id": "7"}
 

@@ -37,8 +37,14 @@ def steward(request: HttpRequest) -> User:
     return user
 
 
+def home(user: User) -> int:
+    """The institution a steward works for (``steward`` made sure there is one)."""
+    assert user.institution_id is not None
+    return user.institution_id
+
+
 def source_of(user: User, source_uuid: Any) -> Source:
-    source = Source.objects.filter(uuid=source_uuid, institution_id=user.institution_id).first()
+    source = Source.objects.filter(uuid=source_uuid, institution_id=home(user)).first()
     if source is None:
         raise Http404
     return source
@@ -47,7 +53,7 @@ def source_of(user: User, source_uuid: Any) -> Source:
 def batch_of(user: User, batch_uuid: Any) -> ImportBatch:
     batch = (
         ImportBatch.objects.select_related("source")
-        .filter(uuid=batch_uuid, source__institution_id=user.institution_id)
+        .filter(uuid=batch_uuid, source__institution_id=home(user))
         .first()
     )
     if batch is None:
@@ -68,11 +74,11 @@ def source_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The source was created. Upload its first file."))
             return redirect("exchange:source", source_uuid=source.uuid)
     sources = (
-        Source.objects.filter(institution_id=user.institution_id)
+        Source.objects.filter(institution_id=home(user))
         .select_related("held_by")
         .annotate(record_count=Count("records", distinct=True))
     )
-    runs = LinkRun.objects.filter(institution_id=user.institution_id).select_related("source")[:10]
+    runs = LinkRun.objects.filter(institution_id=home(user)).select_related("source")[:10]
     pending = actions_pending_count(user)
     return render(
         request,
@@ -85,7 +91,7 @@ def actions_pending_count(user: User) -> int:
     from awda.exchange.models import CandidatePair
 
     return CandidatePair.objects.filter(
-        status=enums.PairStatus.PENDING, returnee__institution_id=user.institution_id
+        status=enums.PairStatus.PENDING, returnee__institution_id=home(user)
     ).count()
 
 
@@ -95,7 +101,8 @@ def source_page(request: HttpRequest, source_uuid: Any) -> HttpResponse:
     source = source_of(user, source_uuid)
     batches = source.batches.select_related("created_by")[:20]
     counts = source.records.aggregate(
-        total=Count("id"), linked=Count("pairs", filter=Q(pairs__status__in=["linked", "same"]), distinct=True)
+        total=Count("id"),
+        linked=Count("pairs", filter=Q(pairs__status__in=["linked", "same"]), distinct=True),
     )
     return render(
         request,
@@ -135,7 +142,11 @@ def batch_mapping(request: HttpRequest, batch_uuid: Any) -> HttpResponse:
     """Match the file's columns to Awda's fields; the mapping is saved for the source's next files."""
     user = steward(request)
     batch = batch_of(user, batch_uuid)
-    if batch.status not in (enums.BatchStatus.UPLOADED, enums.BatchStatus.VALIDATED, enums.BatchStatus.REFUSED):
+    if batch.status not in (
+        enums.BatchStatus.UPLOADED,
+        enums.BatchStatus.VALIDATED,
+        enums.BatchStatus.REFUSED,
+    ):
         return redirect("exchange:batch", batch_uuid=batch.uuid)
     headers = batch.preview.get("headers", [])
     saved = {k: v for k, v in batch.source.column_mapping.items() if v in headers}
@@ -145,7 +156,10 @@ def batch_mapping(request: HttpRequest, batch_uuid: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.source_set_mapping(
-                actor=user, source=batch.source, mapping=form.mapping(), sync_fields=form.cleaned_data["sync_fields"]
+                actor=user,
+                source=batch.source,
+                mapping=form.mapping(),
+                sync_fields=form.cleaned_data["sync_fields"],
             )
         except AwdaError as error:
             add_error_to_form(form, error)
@@ -155,13 +169,19 @@ def batch_mapping(request: HttpRequest, batch_uuid: Any) -> HttpResponse:
     return render(
         request,
         "exchange/batch_mapping.html",
-        {"batch": batch, "form": form, "missing": actions.missing_columns(batch) if batch.source.column_mapping else []},
+        {
+            "batch": batch,
+            "form": form,
+            "missing": actions.missing_columns(batch) if batch.source.column_mapping else [],
+        },
     )
 
 
 def _start_validation(user: User, batch: ImportBatch) -> None:
     batch.status = enums.BatchStatus.VALIDATING
-    batch.task_id = enqueue_with_progress(batch_validate_task, kind="import_validate", owner_id=user.pk, batch_id=batch.pk)
+    batch.task_id = enqueue_with_progress(
+        batch_validate_task, kind="import_validate", owner_id=user.pk, batch_id=batch.pk
+    )
     batch.save(update_fields=["status", "task_id", "updated_at"])
 
 
@@ -228,7 +248,9 @@ def batch_errors_csv(request: HttpRequest, batch_uuid: Any) -> StreamingHttpResp
     def lines() -> Any:
         yield "\ufeff" + writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
         for error in RowError.objects.filter(batch=batch).iterator(chunk_size=2000):
-            yield writer.writerow([error.row_number, error.column, error.value, labels.get(error.code, error.code)])
+            yield writer.writerow(
+                [error.row_number, error.column, error.value, labels.get(error.code, error.code)]
+            )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="problems-{batch.uuid}.csv"'
@@ -247,7 +269,9 @@ def batch_commit(request: HttpRequest, batch_uuid: Any) -> HttpResponse:
     except AwdaError as error:
         messages.error(request, str(error.message))
         return redirect("exchange:batch", batch_uuid=batch.uuid)
-    batch.task_id = enqueue_with_progress(batch_commit_task, kind="import_commit", owner_id=user.pk, batch_id=batch.pk)
+    batch.task_id = enqueue_with_progress(
+        batch_commit_task, kind="import_commit", owner_id=user.pk, batch_id=batch.pk
+    )
     batch.save(update_fields=["task_id", "updated_at"])
     return redirect("exchange:batch", batch_uuid=batch.uuid)
 

@@ -22,7 +22,7 @@ from awda.exchange import actions, enums
 from awda.exchange.explain import explanation_rows
 from awda.exchange.forms import DecisionForm
 from awda.exchange.models import CandidatePair, ImportBatch, Merge
-from awda.exchange.views.imports import steward
+from awda.exchange.views.imports import home, steward
 from awda.registry.models import Returnee
 from awda.registry.queries import returnees_visible_to
 
@@ -43,7 +43,7 @@ RETURNEE_ROWS = (
 
 def pairs_of(user: User) -> Any:
     """Pairs whose registry records the user may see; the second record of a duplicate pair too."""
-    visible = returnees_visible_to(user).filter(institution_id=user.institution_id)
+    visible = returnees_visible_to(user).filter(institution_id=home(user))
     return CandidatePair.objects.filter(returnee__in=visible).exclude(
         other_returnee__isnull=False, other_returnee__merged_into__isnull=False
     )
@@ -119,9 +119,7 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
             str(b.uuid): b
             for b in ImportBatch.objects.filter(uuid__in={p[0] for p in pair.record.provenance.values()})
         }
-        provenance = {
-            key: (batches.get(tag), row) for key, (tag, row) in pair.record.provenance.items()
-        }
+        provenance = {key: (batches.get(tag), row) for key, (tag, row) in pair.record.provenance.items()}
         other_title = pair.record.source.name
     else:
         assert pair.other_returnee is not None
@@ -138,7 +136,9 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
         }
         for key, label in RETURNEE_ROWS
     ]
-    merges = Merge.objects.filter(pair=pair, undone_at__isnull=True).first() if pair.other_returnee_id else None
+    merges = (
+        Merge.objects.filter(pair=pair, undone_at__isnull=True).first() if pair.other_returnee_id else None
+    )
     return render(
         request,
         "exchange/pair_page.html",
@@ -167,13 +167,18 @@ def pair_decide(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
         return redirect("exchange:pair", pair_uuid=pair.uuid)
     try:
         actions.pair_decide(
-            actor=user, pair=pair, same=form.cleaned_data["decision"] == "same", note=form.cleaned_data["note"]
+            actor=user,
+            pair=pair,
+            same=form.cleaned_data["decision"] == "same",
+            note=form.cleaned_data["note"],
         )
     except AwdaError as error:
         messages.error(request, str(error.message))
         return redirect("exchange:pair", pair_uuid=pair.uuid)
     messages.success(request, _("Your decision was recorded."))
-    following = pairs_of(user).filter(status=enums.PairStatus.PENDING).order_by("-match_probability", "pk").first()
+    following = (
+        pairs_of(user).filter(status=enums.PairStatus.PENDING).order_by("-match_probability", "pk").first()
+    )
     if following is not None:
         return redirect("exchange:pair", pair_uuid=following.uuid)
     return redirect("exchange:review")
@@ -187,7 +192,9 @@ def pair_merge(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
     try:
         merge = actions.returnees_merge(actor=user, pair=pair, survivor_uuid=request.POST.get("survivor", ""))
     except AwdaError as error:
-        messages.error(request, str(error.message if not error.fields else next(iter(error.fields.values()))[0]))
+        messages.error(
+            request, str(error.message if not error.fields else next(iter(error.fields.values()))[0])
+        )
         return redirect("exchange:pair", pair_uuid=pair.uuid)
     messages.success(
         request,
@@ -200,8 +207,10 @@ def pair_merge(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
 @login_required
 def merge_list(request: HttpRequest) -> HttpResponse:
     user = steward(request)
-    visible = returnees_visible_to(user).filter(institution_id=user.institution_id)
-    merges = Merge.objects.filter(survivor__in=visible).select_related("survivor", "merged", "merged_by", "undone_by")
+    visible = returnees_visible_to(user).filter(institution_id=home(user))
+    merges = Merge.objects.filter(survivor__in=visible).select_related(
+        "survivor", "merged", "merged_by", "undone_by"
+    )
     page = Paginator(merges, 25).get_page(request.GET.get("page"))
     return render(request, "exchange/merge_list.html", {"page": page})
 
@@ -210,7 +219,7 @@ def merge_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def merge_undo(request: HttpRequest, merge_uuid: Any) -> HttpResponse:
     user = steward(request)
-    visible = returnees_visible_to(user).filter(institution_id=user.institution_id)
+    visible = returnees_visible_to(user).filter(institution_id=home(user))
     merge = Merge.objects.filter(uuid=merge_uuid, survivor__in=visible).first()
     if merge is None:
         raise Http404
