@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -365,14 +365,27 @@ def batch_commit_request(*, actor: User, batch: ImportBatch, skip_invalid_rows: 
 def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
     """Import every valid row in one transaction: all rows or, on any failure, none."""
     now = timezone.now()
-    tag = str(batch.uuid)
     counts = {"new": 0, "updated": 0, "unchanged": 0}
+
+    # A source's first file has nothing to update: no lookups. (They would also be slow: inside the
+    # one transaction the planner still thinks the table is as small as it was.)
+    first_file = not ExternalRecord.objects.filter(source=batch.source).exists()
+    if not first_file and connection.vendor == "postgresql":
+        # Statistics may not know yet of the previous file's rows; without them each lookup below
+        # becomes a scan of the whole table.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE exchange_externalrecord")
 
     def flush(rows: list[tuple[int, dict[str, str]]]) -> None:
         ids = [values["record_id"] for _number, values in rows]
-        existing = {
-            r.external_id: r for r in ExternalRecord.objects.filter(source=batch.source, external_id__in=ids)
-        }
+        existing = (
+            {}
+            if first_file
+            else {
+                r.external_id: r
+                for r in ExternalRecord.objects.filter(source=batch.source, external_id__in=ids)
+            }
+        )
         new: list[ExternalRecord] = []
         changed: list[ExternalRecord] = []
         seen_again: list[int] = []
@@ -385,7 +398,7 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
                         source=batch.source,
                         external_id=values["record_id"],
                         values=record_values,
-                        provenance={k: [tag, number] for k in record_values},
+                        provenance={},  # every value is from this batch and row
                         batch=batch,
                         row_number=number,
                         governorate_id=record_values.get("governorate"),
@@ -396,10 +409,10 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
                 counts["unchanged"] += 1
                 seen_again.append(record.pk)
                 continue
-            provenance = {k: v for k, v in record.provenance.items() if k in record_values}
-            for key, value in record_values.items():
-                if record.values.get(key) != value:
-                    provenance[key] = [tag, number]
+            # Values this file repeats keep where they came from; changed ones come from this row,
+            # which the record names itself (batch, row_number), so they need no entry.
+            before = record.value_provenance()
+            provenance = {k: before[k] for k, v in record_values.items() if record.values.get(k) == v}
             record.values, record.provenance = record_values, provenance
             record.batch, record.row_number, record.updated_at = batch, number, now
             record.governorate_id = record_values.get("governorate")

@@ -99,9 +99,12 @@ class RowError(models.Model):
 
 
 class ExternalRecord(PublicModel):
-    """A person as another register holds them; ``provenance`` says for every value where it came from.
+    """A person as another register holds them, and for every value the file and row it came from.
 
-    ``provenance`` maps each field to ``[batch uuid, row number]``: the file and row that last set it.
+    ``batch`` and ``row_number`` are the last file and row that changed the record; ``provenance``
+    names, for the values that row did not change, the earlier ``[batch uuid, row number]`` that set
+    them (``value_provenance`` gives every value's). Kept sparse: a million rows of a first file
+    carry no per-value entries at all.
     """
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="records")
@@ -113,6 +116,10 @@ class ExternalRecord(PublicModel):
     governorate = models.ForeignKey(
         Governorate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    def value_provenance(self) -> dict[str, list[str | int]]:
+        latest: list[str | int] = [str(self.batch.uuid), self.row_number]
+        return {key: self.provenance.get(key, latest) for key in self.values}
 
     class Meta:
         ordering = ["source", "external_id"]

@@ -117,9 +117,13 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
         audit.record(actor=user, action=AuditAction.READ, obj=pair.record)
         batches = {
             str(b.uuid): b
-            for b in ImportBatch.objects.filter(uuid__in={p[0] for p in pair.record.provenance.values()})
+            for b in ImportBatch.objects.filter(
+                uuid__in={p[0] for p in pair.record.value_provenance().values()}
+            )
         }
-        provenance = {key: (batches.get(tag), row) for key, (tag, row) in pair.record.provenance.items()}
+        provenance = {
+            key: (batches.get(tag), row) for key, (tag, row) in pair.record.value_provenance().items()
+        }
         other_title = pair.record.source.name
     else:
         assert pair.other_returnee is not None
