@@ -77,14 +77,11 @@ def _rss_mib() -> float:
     return 0.0
 
 
-def write_file(path: Path, rows: int, *, seed: int, changed_share: float = 0.0) -> None:
+def write_file(path: Path, rows: int, *, seed: int) -> None:
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as out:
         out.write("رقم,الاسم,التولد,الجنس,المحافظة,الهاتف,الحالة,تاريخ التسجيل\n")
         for i in range(rows):
-            status = "عاطل"
-            if changed_share and rng.random() < changed_share:
-                status = "يعمل"
             latin = rng.random() < 0.3
             names = [rng.choice(LATIN if latin else GIVEN) for _ in range(3)]
             family = rng.choice(FAMILY)
@@ -100,8 +97,17 @@ def write_file(path: Path, rows: int, *, seed: int, changed_share: float = 0.0) 
             if i % 1000 == 999:
                 phone = "123"  # one row in a thousand has a phone that is not one
             out.write(
-                f"MOLSA-{i:07d},{name},{dob},{sex},{rng.choice(GOVERNORATES)},{phone},{status},2026-0{rng.randint(1, 9)}-15\n"
+                f"MOLSA-{i:07d},{name},{dob},{sex},{rng.choice(GOVERNORATES)},{phone},عاطل,2026-0{rng.randint(1, 9)}-15\n"
             )
+
+
+def write_newer(first: Path, path: Path) -> None:
+    """The same register a month later: one person in a hundred found work."""
+    with first.open(encoding="utf-8") as source, path.open("w", encoding="utf-8", newline="") as out:
+        for number, line in enumerate(source):
+            if number and number % 100 == 0:
+                line = line.replace(",عاطل,", ",يعمل,")
+            out.write(line)
 
 
 def main() -> None:
@@ -162,7 +168,7 @@ def main() -> None:
     first, second = folder / "molsa-1.csv", folder / "molsa-2.csv"
     started = time.perf_counter()
     write_file(first, args.rows, seed=1)
-    write_file(second, args.rows, seed=1, changed_share=0.01)
+    write_newer(first, second)
     print(
         f"files written in {time.perf_counter() - started:.0f} s ({first.stat().st_size / 1e6:.0f} MB each)"
     )

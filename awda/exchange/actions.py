@@ -420,8 +420,11 @@ def batch_commit(*, batch: ImportBatch, progress: Any = None) -> ImportBatch:
         ExternalRecord.objects.bulk_create(new)
         # A record the newer file still holds is fresh, even unchanged (the quality report's "stale").
         ExternalRecord.objects.filter(pk__in=seen_again).update(updated_at=now)
+        # Django builds one CASE per field and batch: small batches keep that quick.
         ExternalRecord.objects.bulk_update(
-            changed, ["values", "provenance", "batch", "row_number", "updated_at", "governorate"]
+            changed,
+            ["values", "provenance", "batch", "row_number", "updated_at", "governorate"],
+            batch_size=250,
         )
         counts["new"] += len(new)
         counts["updated"] += len(changed)
