@@ -122,7 +122,7 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
             )
         }
         provenance = {
-            key: (batches.get(tag), row) for key, (tag, row) in pair.record.value_provenance().items()
+            key: (batches.get(str(tag)), row) for key, (tag, row) in pair.record.value_provenance().items()
         }
         other_title = pair.record.source.name
     else:
