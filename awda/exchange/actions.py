@@ -785,8 +785,7 @@ def _snapshot(returnee: Returnee) -> dict[str, Any]:
             or model_field.name.endswith("_skeleton")
         ):
             continue
-        value = getattr(returnee, model_field.attname)
-        values[model_field.attname] = value.isoformat() if hasattr(value, "isoformat") else value
+        values[model_field.attname] = _json_value(getattr(returnee, model_field.attname))
     values["phones"] = list(returnee.phones.values_list("number", flat=True))
     values["documents"] = [
         {"type": t, "number": n, "status": s}

@@ -23,7 +23,7 @@ from awda.core.forms import add_error_to_form
 from awda.core.progress import enqueue_with_progress
 from awda.exchange import actions, enums, rules
 from awda.exchange.forms import CommitForm, MappingForm, RunForm, SourceForm, UploadForm
-from awda.exchange.models import ImportBatch, LinkRun, RowError, Source
+from awda.exchange.models import CandidatePair, ImportBatch, LinkRun, RowError, Source
 from awda.exchange.tasks import batch_commit_task, batch_validate_task, link_run_task
 from awda.geo.models import Governorate
 from awda.registry.enums import Sex
@@ -88,8 +88,6 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 def actions_pending_count(user: User) -> int:
-    from awda.exchange.models import CandidatePair
-
     return CandidatePair.objects.filter(
         status=enums.PairStatus.PENDING, returnee__institution_id=home(user)
     ).count()
