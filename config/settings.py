@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "awda.geo",
     "awda.accounts",
     "awda.registry",
+    "awda.catalogue",
     "awda.exchange",
     "awda.portal",
 ]

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from awda.accounts.api import views as accounts_api
+from awda.catalogue.api import views as catalogue_api
 from awda.exchange.api import urls as exchange_api
 from awda.geo.api import views as geo_api
 from awda.registry.api import views as registry_api
@@ -49,6 +50,9 @@ api_v1 = [
     path("geo/districts/", geo_api.DistrictListApi.as_view(), name="districts"),
     path("geo/sub-districts/", geo_api.SubDistrictListApi.as_view(), name="sub_districts"),
     path("geo/countries/", geo_api.CountryListApi.as_view(), name="countries"),
+    path("services/", catalogue_api.ServiceListApi.as_view(), name="services"),
+    path("services/<uuid:service_uuid>/", catalogue_api.ServiceDetailApi.as_view(), name="service"),
+    path("service-categories/", catalogue_api.ServiceCategoryListApi.as_view(), name="service_categories"),
     *exchange_api.urlpatterns,
 ]
 
@@ -58,6 +62,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", include("awda.accounts.urls")),
     path("", include("awda.registry.urls")),
+    path("", include("awda.catalogue.urls")),
     path("exchange/", include("awda.exchange.urls")),
     path("", include("awda.portal.urls")),
 ]

@@ -25,6 +25,9 @@ class Capability(StrEnum):
     USE_API = "api.use"
     EXCHANGE_DATA = "exchange.manage"  # imports, linkage runs and review, merges, data quality
     MANAGE_AGREEMENTS = "agreements.manage"  # data-sharing agreements and the exports under them
+    PROPOSE_SERVICES = "services.propose"  # the own institution's services, published after review
+    MANAGE_CATALOGUE = "catalogue.manage"  # review of proposals, organisations, taxonomy, imports
+    VIEW_MAPPING = "catalogue.mapping"  # services against needs by place (aggregates only)
 
 
 _STAFF = {Capability.USE_API}
@@ -49,12 +52,14 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_RECORDS,
             Capability.MANAGE_UNIT_USERS,
             Capability.VIEW_STATISTICS,
+            Capability.PROPOSE_SERVICES,
+            Capability.VIEW_MAPPING,
         }
     ),
-    Role.SERVICE_PROVIDER: frozenset(_STAFF),
+    Role.SERVICE_PROVIDER: frozenset({*_STAFF, Capability.PROPOSE_SERVICES}),
     Role.EMPLOYER: frozenset(_STAFF),
-    Role.ANALYST: frozenset({*_STAFF, Capability.VIEW_STATISTICS}),
-    Role.COMMITTEE_SECRETARIAT: frozenset({*_STAFF, Capability.VIEW_STATISTICS}),
+    Role.ANALYST: frozenset({*_STAFF, Capability.VIEW_STATISTICS, Capability.VIEW_MAPPING}),
+    Role.COMMITTEE_SECRETARIAT: frozenset({*_STAFF, Capability.VIEW_STATISTICS, Capability.VIEW_MAPPING}),
     Role.DATA_STEWARD: frozenset(
         {
             *_STAFF,
@@ -74,6 +79,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MANAGE_CATEGORIES,
             Capability.VIEW_AUDIT,
             Capability.VIEW_STATISTICS,
+            Capability.MANAGE_CATALOGUE,
+            Capability.VIEW_MAPPING,
         }
     ),
     Role.RETURNEE: frozenset(),

@@ -1081,6 +1081,13 @@ def find_conflicts(specs: Sequence[CategoryRuleSpec]) -> list[RuleConflict]:
     return conflicts
 
 
+def condition_conflicts(condition: Condition) -> list[RuleConflict]:
+    """``find_conflicts`` for one validated condition outside a category (``code`` is then empty)."""
+    conflicts: list[RuleConflict] = []
+    _conflicts_in("", condition, "", False, conflicts)
+    return conflicts
+
+
 def _conflicts_in(code: str, node: Condition, path: str, negated: bool, out: list[RuleConflict]) -> bool:
     """Append the conflicts inside ``node`` (under ``not`` an odd number of times if ``negated``)."""
     if "fact" in node:

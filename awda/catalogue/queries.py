@@ -1,0 +1,408 @@
+"""Reads of the catalogue: the public search, eligibility of a returnee, and services set against needs."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from awda.catalogue import enums, rules
+from awda.catalogue.models import Organisation, Programme, Service, ServiceCategory
+from awda.geo.models import District, Governorate
+from awda.registry.enums import CaseStatus
+from awda.registry.models import Category, Need, Returnee
+from awda.registry.names import normalize_name
+
+# Counts of people below this are shown as "fewer than 5" (small-cell suppression of DESIGN.md).
+SMALL_CELL = 5
+
+
+def known_codes() -> rules.Known:
+    """Every code a service description may name, with the names of places and categories."""
+    names: dict[str, rules.Texts] = {}
+    place_names: dict[str, str] = {}
+    governorates: set[str] = set()
+    district_governorate: dict[str, str] = {}
+    for gov in Governorate.objects.all():
+        governorates.add(gov.pcode)
+        names[gov.pcode] = {"ar": gov.name_ar, "ckb": gov.name_ckb, "en": gov.name_en}
+    for dist in District.objects.all():
+        district_governorate[dist.pcode] = dist.governorate_id
+        names[dist.pcode] = {"ar": dist.name_ar, "ckb": dist.name_ckb, "en": dist.name_en}
+    # A name shared by a governorate and its chief district (Baghdad…) means the governorate when
+    # typed; such a district is still found by its P-code.
+    for pcode in [*district_governorate, *sorted(governorates)]:
+        for text in names[pcode].values():
+            place_names[normalize_name(text)] = pcode
+        place_names[normalize_name(pcode)] = pcode
+    service_categories: dict[str, str] = {}
+    for category in ServiceCategory.objects.filter(is_active=True):
+        for text in (category.code, category.name_ar, category.name_ckb, category.name_en):
+            service_categories[normalize_name(text)] = category.code
+    category_conditions: dict[str, Any] = {}
+    for registry_category in Category.objects.filter(is_active=True):
+        category_conditions[registry_category.code] = registry_category.condition
+        names[registry_category.code] = {
+            "ar": registry_category.name_ar,
+            "ckb": registry_category.name_ckb,
+            "en": registry_category.name_en,
+        }
+    return rules.Known(
+        organisations=frozenset(Organisation.objects.filter(is_active=True).values_list("code", flat=True)),
+        programmes=dict(Programme.objects.values_list("code", "organisation__code")),
+        service_categories=service_categories,
+        governorates=frozenset(governorates),
+        district_governorate=district_governorate,
+        place_names=place_names,
+        category_conditions=category_conditions,
+        names=names,
+    )
+
+
+def place_and_category_names() -> dict[str, rules.Texts]:
+    """Names of P-codes and registry categories in three languages, for the sentences of ``rules``."""
+    key = "catalogue:names"
+    names = cache.get(key)
+    if names is None:
+        names = {}
+        for model in (Governorate, District):
+            for place in model.objects.all():
+                names[place.pcode] = {"ar": place.name_ar, "ckb": place.name_ckb, "en": place.name_en}
+        for category in Category.objects.all():
+            names[category.code] = {"ar": category.name_ar, "ckb": category.name_ckb, "en": category.name_en}
+        cache.set(key, names, 600)
+    return names
+
+
+# --------------------------------------------------------------------------------------------------
+# The public catalogue
+# --------------------------------------------------------------------------------------------------
+
+
+def running_services(today: date | None = None) -> QuerySet[Service]:
+    """Services offered now: active and within their period."""
+    today = today or timezone.localdate()
+    return Service.objects.filter(is_active=True).filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+
+
+def _covers_governorate(pcode: str) -> Q:
+    return (
+        Q(nationwide=True)
+        | Q(remote=True)
+        | Q(
+            Exists(
+                Service.governorates.through.objects.filter(service_id=OuterRef("pk"), governorate_id=pcode)
+            )
+        )
+        | Q(
+            Exists(
+                Service.districts.through.objects.filter(
+                    service_id=OuterRef("pk"), district__governorate_id=pcode
+                )
+            )
+        )
+    )
+
+
+def _covers_district(district: District) -> Q:
+    return (
+        Q(nationwide=True)
+        | Q(remote=True)
+        | Q(
+            Exists(
+                Service.governorates.through.objects.filter(
+                    service_id=OuterRef("pk"), governorate_id=district.governorate_id
+                )
+            )
+        )
+        | Q(
+            Exists(
+                Service.districts.through.objects.filter(
+                    service_id=OuterRef("pk"), district_id=district.pcode
+                )
+            )
+        )
+    )
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str = ""
+    category: ServiceCategory | None = None
+    governorate: Governorate | None = None
+    district: District | None = None
+    language: str = ""
+
+
+def search_services(filters: SearchFilters, *, today: date | None = None) -> QuerySet[Service]:
+    """Published services matching the filters: the nearest first (district, governorate, country, remote)."""
+    services = running_services(today)
+    if filters.category is not None:
+        services = services.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+    if filters.district is not None:
+        services = services.filter(_covers_district(filters.district))
+    elif filters.governorate is not None:
+        services = services.filter(_covers_governorate(filters.governorate.pcode))
+    if filters.language:
+        services = services.filter(language_tags__contains=f"|{filters.language}|")
+    for token in normalize_name(filters.q).split()[:8]:
+        services = services.filter(search_text__contains=token)
+    local: Q | None = None
+    if filters.district is not None:
+        local = Q(
+            Exists(
+                Service.districts.through.objects.filter(
+                    service_id=OuterRef("pk"), district_id=filters.district.pcode
+                )
+            )
+        )
+    regional: Q | None = None
+    place = (
+        filters.district.governorate_id
+        if filters.district is not None
+        else (filters.governorate.pcode if filters.governorate is not None else None)
+    )
+    if place is not None:
+        regional = Q(
+            Exists(
+                Service.governorates.through.objects.filter(service_id=OuterRef("pk"), governorate_id=place)
+            )
+        )
+        if filters.district is None:
+            # Only a governorate was chosen: its districts' own services are as near as it gets.
+            regional |= Q(
+                Exists(
+                    Service.districts.through.objects.filter(
+                        service_id=OuterRef("pk"), district__governorate_id=place
+                    )
+                )
+            )
+    whens = []
+    if local is not None:
+        whens.append(When(local, then=Value(0)))
+    if regional is not None:
+        whens.append(When(regional, then=Value(1)))
+    whens.append(When(remote=True, then=Value(3)))
+    return (
+        services.annotate(nearness=Case(*whens, default=Value(2), output_field=IntegerField()))
+        .select_related("organisation", "category__parent")
+        .order_by("nearness", "category__order", "code")
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Eligibility of one returnee
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _TermsCache:
+    key: tuple[Any, ...] | None = None
+    index: rules.EligibilityIndex = field(default_factory=lambda: rules.EligibilityIndex([]))
+
+
+_terms_cache = _TermsCache()
+_terms_lock = threading.Lock()
+
+
+def _load(
+    service: Service, month: date, governorates: dict[int, set[str]], districts: dict[int, set[str]]
+) -> rules.Terms:
+    return rules.Terms(
+        key=str(service.uuid),
+        criteria=rules.Criteria.from_dict(service.criteria or {}),
+        coverage=rules.Coverage(
+            nationwide=service.nationwide,
+            remote=service.remote,
+            governorates=frozenset(governorates.get(service.pk, ())),
+            districts=frozenset(districts.get(service.pk, ())),
+            settlements=frozenset(service.settlements or ()),
+        ),
+        starts_on=service.starts_on,
+        ends_on=service.ends_on,
+        capacity=service.capacity_per_month,
+        load=service.current_load if service.load_month == month else 0,
+        active=service.is_active,
+    )
+
+
+def service_index() -> rules.EligibilityIndex:
+    """The terms of every service, kept in memory until a service changes (one small query to know)."""
+    state = Service.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    month = timezone.localdate().replace(day=1)
+    key = (state["n"], state["last"], month)
+    with _terms_lock:
+        if _terms_cache.key == key:
+            return _terms_cache.index
+    governorates: dict[int, set[str]] = defaultdict(set)
+    for service_id, pcode in Service.governorates.through.objects.values_list("service_id", "governorate_id"):
+        governorates[service_id].add(pcode)
+    districts: dict[int, set[str]] = defaultdict(set)
+    for service_id, pcode in Service.districts.through.objects.values_list("service_id", "district_id"):
+        districts[service_id].add(pcode)
+    fields = [
+        "pk",
+        "uuid",
+        "criteria",
+        "nationwide",
+        "remote",
+        "settlements",
+        "starts_on",
+        "ends_on",
+        "capacity_per_month",
+        "current_load",
+        "load_month",
+        "is_active",
+    ]
+    terms = [_load(s, month, governorates, districts) for s in Service.objects.only(*fields).order_by("pk")]
+    index = rules.EligibilityIndex(terms)
+    with _terms_lock:
+        _terms_cache.key = key
+        _terms_cache.index = index
+    return index
+
+
+def person_of(returnee: Returnee, facts: dict[str, Any]) -> rules.Person:
+    categories = returnee.categories.values_list("category__code", flat=True)
+    return rules.Person.from_facts(facts, district=returnee.district_id, categories=categories)
+
+
+def eligibility_for(person: rules.Person, *, today: date | None = None) -> rules.Eligibility:
+    return rules.eligibility(service_index(), person, today or timezone.localdate())
+
+
+# --------------------------------------------------------------------------------------------------
+# Mapping: services against needs, by place
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """One place and one category: people with the need, services reaching it, and the gap."""
+
+    needs: int = 0
+    services: int = 0
+    open_services: int = 0
+    remote: int = 0
+    capacity: int | None = 0
+    load: int = 0
+    gap: str = enums.Gap.NO_NEED
+
+
+def _gap(cell: Cell) -> str:
+    if cell.needs == 0:
+        return enums.Gap.NO_NEED
+    if cell.services == 0:
+        return enums.Gap.NO_SERVICE
+    if cell.open_services == 0:
+        return enums.Gap.OVER_CAPACITY
+    return enums.Gap.COVERED
+
+
+def needs_by_district(need_category: str) -> dict[tuple[str, str | None], int]:
+    """Open cases with a need of this category, by (governorate, district); cached for five minutes."""
+    key = f"catalogue:needs:{need_category}"
+    found = cache.get(key)
+    if found is None:
+        rows = (
+            Need.objects.filter(
+                category=need_category,
+                is_interest=False,
+                returnee__merged_into__isnull=True,
+                returnee__status__in=[CaseStatus.OPEN, CaseStatus.ACTIVE],
+            )
+            .values_list("returnee__governorate_id", "returnee__district_id")
+            .annotate(n=Count("returnee_id", distinct=True))
+        )
+        found = {(gov, dist): n for gov, dist, n in rows}
+        cache.set(key, found, 300)
+    return dict(found)
+
+
+def mapping(top: ServiceCategory, *, today: date | None = None) -> dict[str, Any]:
+    """For one top category: every district's needs, services, capacity and gap, and totals per governorate."""
+    today = today or timezone.localdate()
+    month = today.replace(day=1)
+    districts = list(District.objects.select_related("governorate").order_by("governorate_id", "pcode"))
+    by_governorate: dict[str, list[District]] = defaultdict(list)
+    for district in districts:
+        by_governorate[district.governorate_id].append(district)
+    cells: dict[str, Cell] = {d.pcode: Cell() for d in districts}
+    unplaced: dict[str, int] = defaultdict(int)  # needs whose district is not recorded, per governorate
+    if top.need_category:
+        for (gov, dist), n in needs_by_district(top.need_category).items():
+            if dist in cells:
+                cells[dist].needs += n
+            elif gov:
+                unplaced[gov] += n
+    services = (
+        running_services(today)
+        .filter(Q(category=top) | Q(category__parent=top))
+        .prefetch_related("governorates", "districts")
+    )
+    for service in services:
+        reached: set[str]
+        if service.remote:
+            for cell in cells.values():
+                cell.remote += 1
+            continue
+        if service.nationwide:
+            reached = set(cells)
+        else:
+            reached = {d.pcode for d in service.districts.all()}
+            for gov in service.governorates.all():
+                reached.update(d.pcode for d in by_governorate[gov.pcode])
+        load = service.current_load if service.load_month == month else 0
+        has_room = service.capacity_per_month is None or load < service.capacity_per_month
+        for pcode in reached:
+            cell = cells[pcode]
+            cell.services += 1
+            cell.open_services += int(has_room)
+            cell.load += load
+            if cell.capacity is not None:
+                cell.capacity = (
+                    None if service.capacity_per_month is None else cell.capacity + service.capacity_per_month
+                )
+    for cell in cells.values():
+        cell.gap = _gap(cell)
+    governorates = []
+    for gov in Governorate.objects.all():
+        rows = [(d, cells[d.pcode]) for d in by_governorate[gov.pcode]]
+        needs = sum(c.needs for _, c in rows) + unplaced.get(gov.pcode, 0)
+        unmet = sum(c.needs for _, c in rows if c.gap in (enums.Gap.NO_SERVICE, enums.Gap.OVER_CAPACITY))
+        governorates.append(
+            {
+                "governorate": gov,
+                "districts": rows,
+                "needs": needs,
+                "unplaced": unplaced.get(gov.pcode, 0),
+                "unmet": unmet,
+                "gap_districts": sum(
+                    1 for _, c in rows if c.gap in (enums.Gap.NO_SERVICE, enums.Gap.OVER_CAPACITY)
+                ),
+                "level": _level(needs, unmet),
+            }
+        )
+    return {"category": top, "governorates": governorates}
+
+
+def _level(needs: int, unmet: int) -> str:
+    """The colour class of a governorate on the map: the share of its recorded needs without a service."""
+    if needs == 0:
+        return "none"
+    if unmet == 0:
+        return "met"
+    return "severe" if unmet * 2 >= needs else "partial"
+
+
+def shown_count(n: int) -> str:
+    """A count of people as published: small cells suppressed."""
+    return "0" if n == 0 else (f"<{SMALL_CELL}" if n < SMALL_CELL else str(n))

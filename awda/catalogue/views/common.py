@@ -1,0 +1,105 @@
+"""What the pages of the catalogue say about a service: where, when, for whom, in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from awda.catalogue import enums, rules
+from awda.catalogue.models import Service, ServiceCategory
+from awda.catalogue.queries import place_and_category_names
+from awda.geo.models import District, Governorate
+from awda.registry import rules as registry_rules
+
+
+def lang() -> str:
+    language = (get_language() or "ar").split("-")[0]
+    return language if language in rules.LANGUAGES else "ar"
+
+
+def coverage_text(service: Service) -> str:
+    """ "The whole country", "by phone or online", or the places, in the reader's language."""
+    if service.remote:
+        return _("By phone or online, from anywhere")
+    if service.nationwide:
+        return _("The whole country")
+    places = [g.name for g in service.governorates.all()] + [d.name for d in service.districts.all()]
+    return _("; ").join(places)
+
+
+def hours_text(service: Service) -> str:
+    hours = service.hours or {}
+    days = [label for value, label in enums.Weekday.choices if value in hours.get("days", [])]
+    if not days:
+        return ""
+    return _("%(days)s, %(opens)s–%(closes)s") % {
+        "days": _(", ").join(str(d) for d in days),
+        "opens": hours.get("opens", ""),
+        "closes": hours.get("closes", ""),
+    }
+
+
+def languages_text(codes: list[str]) -> str:
+    labels = dict(enums.ServiceLanguage.choices)
+    return _(", ").join(str(labels[c]) for c in codes if c in labels)
+
+
+def who_for(service: Service) -> list[str]:
+    """The eligibility criteria as sentences; empty when the service is open to every returnee."""
+    criteria = rules.Criteria.from_dict(service.criteria or {})
+    names = place_and_category_names()
+    language = lang()
+    out: list[str] = []
+    if criteria.min_age is not None and criteria.max_age is not None:
+        out.append(_("Aged %(min)s to %(max)s") % {"min": criteria.min_age, "max": criteria.max_age})
+    elif criteria.min_age is not None:
+        out.append(_("Aged %(min)s or over") % {"min": criteria.min_age})
+    elif criteria.max_age is not None:
+        out.append(_("Aged %(max)s or under") % {"max": criteria.max_age})
+    low, high = criteria.min_months_since_return, criteria.max_months_since_return
+    if high is not None:
+        out.append(_("Returned within the last %(months)s months") % {"months": high})
+    if low is not None:
+        out.append(_("Returned at least %(months)s months ago") % {"months": low})
+    for name in (*rules.CHOICE_CRITERIA, "vulnerabilities"):
+        values = sorted(getattr(criteria, name))
+        if values:
+            fact = registry_rules.FACTS[rules.FACT_OF[name]]
+            labels = [fact.choices[v][language] if v in fact.choices else v for v in values]
+            out.append(f"{fact.label[language]}: {_(', ').join(labels)}")
+    if criteria.categories:
+        labels = [names.get(code, {}).get(language, code) for code in sorted(criteria.categories)]
+        out.append(_("Categories: %(names)s") % {"names": _(", ").join(labels)})
+    if service.settlements:
+        labels = [registry_rules.FACTS["settlement"].choices[s][language] for s in service.settlements]
+        out.append(_("Areas: %(kinds)s") % {"kinds": _(", ").join(labels)})
+    return out
+
+
+def category_choices() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
+    tops = list(ServiceCategory.objects.filter(parent__isnull=True, is_active=True).order_by("order"))
+    subs: dict[int, list[ServiceCategory]] = {}
+    for sub in ServiceCategory.objects.filter(parent__isnull=False, is_active=True).order_by("order"):
+        assert sub.parent_id is not None
+        subs.setdefault(sub.parent_id, []).append(sub)
+    return [(top, subs.get(top.pk, [])) for top in tops]
+
+
+def place_choices() -> list[tuple[Governorate, list[District]]]:
+    districts: dict[str, list[District]] = {}
+    for district in District.objects.order_by("pcode"):
+        districts.setdefault(district.governorate_id, []).append(district)
+    return [(gov, districts.get(gov.pcode, [])) for gov in Governorate.objects.order_by("pcode")]
+
+
+def service_card(service: Service) -> dict[str, Any]:
+    return {
+        "service": service,
+        "coverage": coverage_text(service),
+        "hours": hours_text(service),
+        "language_names": languages_text(list(service.languages or [])),
+        "who_for": who_for(service),
+        "cost": service.get_cost_display(),
+    }
