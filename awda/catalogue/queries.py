@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When, Window
 from django.utils import timezone
 
 from awda.catalogue import enums, rules
@@ -65,18 +67,25 @@ def known_codes() -> rules.Known:
     )
 
 
+_names_memo: dict[str, tuple[float, dict[str, rules.Texts]]] = {}
+
+
 def place_and_category_names() -> dict[str, rules.Texts]:
-    """Names of P-codes and registry categories in three languages, for the sentences of ``rules``."""
-    key = "catalogue:names"
-    names = cache.get(key)
-    if names is None:
-        names = {}
-        for model in (Governorate, District):
-            for place in model.objects.all():
-                names[place.pcode] = {"ar": place.name_ar, "ckb": place.name_ckb, "en": place.name_en}
-        for category in Category.objects.all():
-            names[category.code] = {"ar": category.name_ar, "ckb": category.name_ckb, "en": category.name_en}
-        cache.set(key, names, 600)
+    """Names of P-codes and registry categories in three languages, for the sentences of ``rules``.
+
+    Kept in the process for a minute: every card of a page asks, and the names change rarely.
+    """
+    now = time.monotonic()
+    memo = _names_memo.get("names")
+    if memo is not None and now - memo[0] < 60:
+        return memo[1]
+    names: dict[str, rules.Texts] = {}
+    for model in (Governorate, District):
+        for place in model.objects.all():
+            names[place.pcode] = {"ar": place.name_ar, "ckb": place.name_ckb, "en": place.name_en}
+    for category in Category.objects.all():
+        names[category.code] = {"ar": category.name_ar, "ckb": category.name_ckb, "en": category.name_en}
+    _names_memo["names"] = (now, names)
     return names
 
 
@@ -93,46 +102,6 @@ def running_services(today: date | None = None) -> QuerySet[Service]:
     )
 
 
-def _covers_governorate(pcode: str) -> Q:
-    return (
-        Q(nationwide=True)
-        | Q(remote=True)
-        | Q(
-            Exists(
-                Service.governorates.through.objects.filter(service_id=OuterRef("pk"), governorate_id=pcode)
-            )
-        )
-        | Q(
-            Exists(
-                Service.districts.through.objects.filter(
-                    service_id=OuterRef("pk"), district__governorate_id=pcode
-                )
-            )
-        )
-    )
-
-
-def _covers_district(district: District) -> Q:
-    return (
-        Q(nationwide=True)
-        | Q(remote=True)
-        | Q(
-            Exists(
-                Service.governorates.through.objects.filter(
-                    service_id=OuterRef("pk"), governorate_id=district.governorate_id
-                )
-            )
-        )
-        | Q(
-            Exists(
-                Service.districts.through.objects.filter(
-                    service_id=OuterRef("pk"), district_id=district.pcode
-                )
-            )
-        )
-    )
-
-
 @dataclass(frozen=True)
 class SearchFilters:
     q: str = ""
@@ -142,60 +111,75 @@ class SearchFilters:
     language: str = ""
 
 
+def _listing(
+    *, governorate: str | None = None, district: str | None = None, in_governorate: str | None = None
+) -> Q:
+    """Services listing a governorate, a district, or any district of a governorate.
+
+    Written as ``id IN (SELECT …)`` without reference to the outer row: the database runs each once and
+    hashes it, instead of one lookup per service.
+    """
+    if governorate is not None:
+        rows = Service.governorates.through.objects.filter(governorate_id=governorate)
+    elif district is not None:
+        rows = Service.districts.through.objects.filter(district_id=district)
+    else:
+        rows = Service.districts.through.objects.filter(district__governorate_id=in_governorate)
+    return Q(pk__in=rows.values("service_id"))
+
+
 def search_services(filters: SearchFilters, *, today: date | None = None) -> QuerySet[Service]:
-    """Published services matching the filters: the nearest first (district, governorate, country, remote)."""
+    """Published services matching the filters: the nearest first (district, governorate, country, remote).
+
+    The place is tested with subqueries that do not depend on the service (see ``_listing``).
+    """
     services = running_services(today)
     if filters.category is not None:
         services = services.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+    whens = []
     if filters.district is not None:
-        services = services.filter(_covers_district(filters.district))
+        local = _listing(district=filters.district.pcode)
+        regional = _listing(governorate=filters.district.governorate_id)
+        services = services.filter(Q(nationwide=True) | Q(remote=True) | local | regional)
+        whens += [When(local, then=Value(0)), When(regional, then=Value(1))]
     elif filters.governorate is not None:
-        services = services.filter(_covers_governorate(filters.governorate.pcode))
+        # Only a governorate was chosen: its districts' own services are as near as it gets.
+        regional = _listing(governorate=filters.governorate.pcode) | _listing(
+            in_governorate=filters.governorate.pcode
+        )
+        services = services.filter(Q(nationwide=True) | Q(remote=True) | regional)
+        whens.append(When(regional, then=Value(1)))
     if filters.language:
         services = services.filter(language_tags__contains=f"|{filters.language}|")
     for token in normalize_name(filters.q).split()[:8]:
         services = services.filter(search_text__contains=token)
-    local: Q | None = None
-    if filters.district is not None:
-        local = Q(
-            Exists(
-                Service.districts.through.objects.filter(
-                    service_id=OuterRef("pk"), district_id=filters.district.pcode
-                )
-            )
-        )
-    regional: Q | None = None
-    place = (
-        filters.district.governorate_id
-        if filters.district is not None
-        else (filters.governorate.pcode if filters.governorate is not None else None)
-    )
-    if place is not None:
-        regional = Q(
-            Exists(
-                Service.governorates.through.objects.filter(service_id=OuterRef("pk"), governorate_id=place)
-            )
-        )
-        if filters.district is None:
-            # Only a governorate was chosen: its districts' own services are as near as it gets.
-            regional |= Q(
-                Exists(
-                    Service.districts.through.objects.filter(
-                        service_id=OuterRef("pk"), district__governorate_id=place
-                    )
-                )
-            )
-    whens = []
-    if local is not None:
-        whens.append(When(local, then=Value(0)))
-    if regional is not None:
-        whens.append(When(regional, then=Value(1)))
     whens.append(When(remote=True, then=Value(3)))
     return (
         services.annotate(nearness=Case(*whens, default=Value(2), output_field=IntegerField()))
         .select_related("organisation", "category__parent")
         .order_by("nearness", "category__order", "code")
     )
+
+
+def services_page(services: QuerySet[Service], number: Any, size: int) -> tuple[Page[Any], list[Service]]:
+    """One page of a search: its ids and the total in one narrow query, then only those rows read whole."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    narrow = services.annotate(total=Window(Count("pk"))).values_list("pk", "total")
+    rows = list(narrow[(wanted - 1) * size : wanted * size])
+    if not rows and wanted > 1:  # past the end: the last page, as Paginator.get_page does
+        total = services.count()
+        wanted = max(1, -(-total // size))
+        rows = list(narrow[(wanted - 1) * size : wanted * size])
+    paginator = Paginator([], size)
+    paginator.__dict__["count"] = rows[0][1] if rows else 0  # the total the window counted
+    ids = [pk for pk, _total in rows]
+    page = Page(ids, wanted, paginator)
+    full = Service.objects.filter(pk__in=ids).select_related("organisation", "category__parent", "programme")
+    by_id = {s.pk: s for s in full.prefetch_related("governorates", "districts")}
+    return page, [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from awda.catalogue import enums
 from awda.catalogue.models import Service, ServiceCategory
-from awda.catalogue.queries import SearchFilters, running_services, search_services
+from awda.catalogue.queries import SearchFilters, running_services, search_services, services_page
 from awda.core.api.pagination import StandardPagination
 from awda.geo.models import District, Governorate
 
@@ -111,7 +112,7 @@ class ServiceListApi(generics.ListAPIView):
             district=data.get("district"),
             language=data.get("language", ""),
         )
-        return search_services(filters).prefetch_related("governorates", "districts")
+        return search_services(filters)
 
     @extend_schema(
         parameters=[
@@ -124,6 +125,17 @@ class ServiceListApi(generics.ListAPIView):
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        paginator = self.paginator
+        assert isinstance(paginator, StandardPagination)
+        size = paginator.get_page_size(request) or paginator.page_size
+        page, services = services_page(self.get_queryset(), request.query_params.get("page", 1), size)
+        if str(page.number) != str(request.query_params.get("page", 1)) and "page" in request.query_params:
+            raise NotFound()
+        paginator.page = page
+        paginator.request = request
+        return paginator.get_paginated_response(self.get_serializer(services, many=True).data)
 
 
 class ServiceDetailApi(generics.RetrieveAPIView):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.utils.translation import get_language
@@ -78,20 +79,39 @@ def who_for(service: Service) -> list[str]:
     return out
 
 
+_memo: dict[str, tuple[float, Any]] = {}
+
+
+def _remembered(key: str, load: Any) -> Any:
+    """Configuration read once a minute per process (the taxonomy and Iraq's places change rarely)."""
+    now = time.monotonic()
+    found = _memo.get(key)
+    if found is None or now - found[0] > 60:
+        found = (now, load())
+        _memo[key] = found
+    return found[1]
+
+
 def category_choices() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
-    tops = list(ServiceCategory.objects.filter(parent__isnull=True, is_active=True).order_by("order"))
-    subs: dict[int, list[ServiceCategory]] = {}
-    for sub in ServiceCategory.objects.filter(parent__isnull=False, is_active=True).order_by("order"):
-        assert sub.parent_id is not None
-        subs.setdefault(sub.parent_id, []).append(sub)
-    return [(top, subs.get(top.pk, [])) for top in tops]
+    def load() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
+        tops = list(ServiceCategory.objects.filter(parent__isnull=True, is_active=True).order_by("order"))
+        subs: dict[int, list[ServiceCategory]] = {}
+        for sub in ServiceCategory.objects.filter(parent__isnull=False, is_active=True).order_by("order"):
+            assert sub.parent_id is not None
+            subs.setdefault(sub.parent_id, []).append(sub)
+        return [(top, subs.get(top.pk, [])) for top in tops]
+
+    return list(_remembered("categories", load))
 
 
 def place_choices() -> list[tuple[Governorate, list[District]]]:
-    districts: dict[str, list[District]] = {}
-    for district in District.objects.order_by("pcode"):
-        districts.setdefault(district.governorate_id, []).append(district)
-    return [(gov, districts.get(gov.pcode, [])) for gov in Governorate.objects.order_by("pcode")]
+    def load() -> list[tuple[Governorate, list[District]]]:
+        districts: dict[str, list[District]] = {}
+        for district in District.objects.order_by("pcode"):
+            districts.setdefault(district.governorate_id, []).append(district)
+        return [(gov, districts.get(gov.pcode, [])) for gov in Governorate.objects.order_by("pcode")]
+
+    return list(_remembered("places", load))
 
 
 def service_card(service: Service) -> dict[str, Any]:

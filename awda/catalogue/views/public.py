@@ -4,42 +4,68 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from awda.catalogue.enums import ServiceLanguage
-from awda.catalogue.models import Organisation, ServiceCategory
-from awda.catalogue.queries import SearchFilters, running_services, search_services
+from awda.catalogue.models import Organisation
+from awda.catalogue.queries import SearchFilters, running_services, search_services, services_page
 from awda.catalogue.views.common import category_choices, place_choices, service_card
-from awda.geo.models import District, Governorate
 
 PAGE_SIZE = 20
 
 
 def filters_from(params: Any) -> SearchFilters:
     """Filters from a query string; unknown values are ignored, never an error page."""
-    category = ServiceCategory.objects.filter(code=params.get("category", ""), is_active=True).first()
-    district = District.objects.filter(pcode=params.get("district", "")).select_related("governorate").first()
-    governorate = Governorate.objects.filter(pcode=params.get("governorate", "")).first()
+    categories = {item.code: item for top, subs in category_choices() for item in (top, *subs)}
+    governorates = {gov.pcode: gov for gov, _districts in place_choices()}
+    districts = {d.pcode: d for _gov, ds in place_choices() for d in ds}
+    category = categories.get(str(params.get("category", "")))
+    district = districts.get(str(params.get("district", "")))
+    governorate = governorates.get(str(params.get("governorate", "")))
     if district is not None and governorate is not None and district.governorate_id != governorate.pcode:
         district = None  # a district left over from another governorate
+    if district is not None and governorate is None:
+        governorate = governorates.get(district.governorate_id)
     language = params.get("language", "")
     return SearchFilters(
         q=str(params.get("q", ""))[:200],
         category=category,
-        governorate=governorate or (district.governorate if district else None),
+        governorate=governorate,
         district=district,
         language=language if language in ServiceLanguage.values else "",
     )
 
 
+def _options(filters: SearchFilters) -> dict[str, Any]:
+    """The choices of the search form with their labels and the selected one, built in one pass."""
+    chosen_category = filters.category.code if filters.category else ""
+    chosen_governorate = filters.governorate.pcode if filters.governorate else ""
+    chosen_district = filters.district.pcode if filters.district else ""
+    return {
+        "category_options": [
+            (item.code, ("· " if item.parent_id else "") + item.name, item.code == chosen_category)
+            for top, subs in category_choices()
+            for item in (top, *subs)
+        ],
+        "governorate_options": [
+            (gov.pcode, gov.name, gov.pcode == chosen_governorate) for gov, _districts in place_choices()
+        ],
+        "district_groups": [
+            (gov.name, [(d.pcode, d.name, d.pcode == chosen_district) for d in districts])
+            for gov, districts in place_choices()
+        ],
+        "language_options": [
+            (code, label, code == filters.language) for code, label in ServiceLanguage.choices
+        ],
+    }
+
+
 @require_GET
 def service_search(request: HttpRequest) -> HttpResponse:
     filters = filters_from(request.GET)
-    services = search_services(filters)
-    page = Paginator(services, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, services = services_page(search_services(filters), request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -47,12 +73,10 @@ def service_search(request: HttpRequest) -> HttpResponse:
         "catalogue/public_search.html",
         {
             "filters": filters,
-            "cards": [service_card(s) for s in page.object_list],
+            "cards": [service_card(s) for s in services],
             "page": page,
             "query": query.urlencode(),
-            "categories": category_choices(),
-            "places": place_choices(),
-            "service_languages": ServiceLanguage.choices,
+            **_options(filters),
             "searched": any(
                 request.GET.get(k) for k in ("q", "category", "governorate", "district", "language")
             ),
