@@ -69,6 +69,7 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
         links={
             row["governorate"].pcode: f"#gov-{row['governorate'].pcode}" for row in result["governorates"]
         },
+        labels={row["governorate"].pcode: row["governorate"].name for row in result["governorates"]},
         caption=_("Gaps in %(category)s by governorate") % {"category": top.name},
     )
     audit.record(actor=user, action=AuditAction.READ, object_type="catalogue.mapping", object_id=top.code)
