@@ -23,6 +23,14 @@ PUBLIC_URL_NAMES = {
     "accounts:password_reset_complete",
     "api-schema",
     "api-docs",
+    # The public service catalogue (issue 5): anyone finds services without an account.
+    "catalogue:service_search",
+    "catalogue:service_public",
+    "catalogue:organisation_public",
+    "catalogue:export",
+    "api:services",
+    "api:service",
+    "api:service_categories",
 }
 
 

@@ -27,7 +27,7 @@ def access_service_for_editing(user: User, service_uuid: Any) -> Service:
     if not is_reviewer(user):
         if not may_provide(user):
             raise Http404
-        services = services.filter(organisation__institution_id=user.institution_id)
+        services = services.filter(organisation__institution_id=user.institution_id or 0)
     service = services.filter(uuid=service_uuid).first()
     if service is None:
         raise Http404
@@ -39,7 +39,7 @@ def access_change_by_id(user: User, change_uuid: Any) -> ServiceChange:
     if not is_reviewer(user):
         if not may_provide(user):
             raise Http404
-        changes = changes.filter(organisation__institution_id=user.institution_id)
+        changes = changes.filter(organisation__institution_id=user.institution_id or 0)
     change = changes.filter(uuid=change_uuid).first()
     if change is None:
         raise Http404

@@ -120,12 +120,18 @@ def _listing(
     hashes it, instead of one lookup per service.
     """
     if governorate is not None:
-        rows = Service.governorates.through.objects.filter(governorate_id=governorate)
-    elif district is not None:
-        rows = Service.districts.through.objects.filter(district_id=district)
-    else:
-        rows = Service.districts.through.objects.filter(district__governorate_id=in_governorate)
-    return Q(pk__in=rows.values("service_id"))
+        return Q(
+            pk__in=Service.governorates.through.objects.filter(governorate_id=governorate).values(
+                "service_id"
+            )
+        )
+    if district is not None:
+        return Q(pk__in=Service.districts.through.objects.filter(district_id=district).values("service_id"))
+    return Q(
+        pk__in=Service.districts.through.objects.filter(district__governorate_id=in_governorate).values(
+            "service_id"
+        )
+    )
 
 
 def search_services(filters: SearchFilters, *, today: date | None = None) -> QuerySet[Service]:
@@ -173,7 +179,7 @@ def services_page(services: QuerySet[Service], number: Any, size: int) -> tuple[
         total = services.count()
         wanted = max(1, -(-total // size))
         rows = list(narrow[(wanted - 1) * size : wanted * size])
-    paginator = Paginator([], size)
+    paginator: Paginator[Any] = Paginator([], size)
     paginator.__dict__["count"] = rows[0][1] if rows else 0  # the total the window counted
     ids = [pk for pk, _total in rows]
     page = Page(ids, wanted, paginator)
@@ -342,8 +348,8 @@ def mapping(top: ServiceCategory, *, today: date | None = None) -> dict[str, Any
             reached = set(cells)
         else:
             reached = {d.pcode for d in service.districts.all()}
-            for gov in service.governorates.all():
-                reached.update(d.pcode for d in by_governorate[gov.pcode])
+            for listed in service.governorates.all():
+                reached.update(d.pcode for d in by_governorate[listed.pcode])
         load = service.current_load if service.load_month == month else 0
         has_room = service.capacity_per_month is None or load < service.capacity_per_month
         for pcode in reached:
@@ -358,16 +364,16 @@ def mapping(top: ServiceCategory, *, today: date | None = None) -> dict[str, Any
     for cell in cells.values():
         cell.gap = _gap(cell)
     governorates = []
-    for gov in Governorate.objects.all():
-        rows = [(d, cells[d.pcode]) for d in by_governorate[gov.pcode]]
-        needs = sum(c.needs for _, c in rows) + unplaced.get(gov.pcode, 0)
+    for governorate in Governorate.objects.all():
+        rows = [(d, cells[d.pcode]) for d in by_governorate[governorate.pcode]]
+        needs = sum(c.needs for _, c in rows) + unplaced.get(governorate.pcode, 0)
         unmet = sum(c.needs for _, c in rows if c.gap in (enums.Gap.NO_SERVICE, enums.Gap.OVER_CAPACITY))
         governorates.append(
             {
-                "governorate": gov,
+                "governorate": governorate,
                 "districts": rows,
                 "needs": needs,
-                "unplaced": unplaced.get(gov.pcode, 0),
+                "unplaced": unplaced.get(governorate.pcode, 0),
                 "unmet": unmet,
                 "gap_districts": sum(
                     1 for _, c in rows if c.gap in (enums.Gap.NO_SERVICE, enums.Gap.OVER_CAPACITY)

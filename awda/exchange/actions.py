@@ -22,8 +22,8 @@ from awda.accounts.roles import Capability, has_capability
 from awda.core import audit
 from awda.core.errors import AwdaError, Conflict, NotFound, PermissionDenied
 from awda.core.models import AuditAction
-from awda.exchange import enums, rules
 from awda.core.tables import FileProblem, Table, open_table
+from awda.exchange import enums, rules
 from awda.exchange.linkage import LinkageSettings, ProgressCallback, ScoredPair, dedupe_records, link_records
 from awda.exchange.models import (
     CandidatePair,

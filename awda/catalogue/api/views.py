@@ -22,8 +22,8 @@ class ServiceOutput(serializers.ModelSerializer):
     organisation = serializers.SerializerMethodField()
     category = serializers.CharField(source="category.code")
     top_category = serializers.SerializerMethodField()
-    governorates = serializers.SlugRelatedField(slug_field="pcode", many=True, read_only=True)
-    districts = serializers.SlugRelatedField(slug_field="pcode", many=True, read_only=True)
+    governorates = serializers.SlugRelatedField[Governorate](slug_field="pcode", many=True, read_only=True)
+    districts = serializers.SlugRelatedField[District](slug_field="pcode", many=True, read_only=True)
 
     class Meta:
         model = Service
@@ -153,7 +153,7 @@ class ServiceDetailApi(generics.RetrieveAPIView):
 
 
 class ServiceCategoryOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField[ServiceCategory](slug_field="code", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = ServiceCategory

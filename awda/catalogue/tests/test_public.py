@@ -166,7 +166,7 @@ def test_a_returnee_on_a_phone_finds_documentation_near_them_in_kurdish(services
 
 def test_export_has_hxl_row_and_follows_the_filters(services: dict[str, Service]) -> None:
     response = Client().get("/services/export.csv?category=psychosocial")
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8")  # type: ignore[attr-defined]
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[0].startswith("code,organisation,programme,category,name_ar")
     assert lines[1].startswith("#service+code,#org+code,#activity+programme+code,#sector+code")

@@ -50,7 +50,7 @@ def reviewer(request: HttpRequest) -> User:
 def _organisations_for(user: User) -> list[Organisation]:
     organisations = Organisation.objects.filter(is_active=True)
     if not is_reviewer(user):
-        organisations = organisations.filter(institution_id=user.institution_id)
+        organisations = organisations.filter(institution_id=user.institution_id or 0)
     return list(organisations.order_by("code"))
 
 
@@ -63,8 +63,8 @@ def catalogue_home(request: HttpRequest) -> HttpResponse:
     )
     changes = ServiceChange.objects.select_related("organisation", "service", "proposed_by")
     if not is_reviewer(user):
-        services = services.filter(organisation__institution_id=user.institution_id)
-        changes = changes.filter(organisation__institution_id=user.institution_id)
+        services = services.filter(organisation__institution_id=user.institution_id or 0)
+        changes = changes.filter(organisation__institution_id=user.institution_id or 0)
     query = request.GET.get("q", "").strip()
     if query:
         services = services.filter(search_text__contains=normalize_name(query))
@@ -495,14 +495,14 @@ def _row_key(label: str) -> int:
 
 
 @require_GET
-def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The public catalogue as a spreadsheet (the same filters as the search page); public data only."""
     if fmt not in ("csv", "xlsx"):
         raise Http404
     services = search_services(filters_from(request.GET)).prefetch_related("governorates", "districts")
     documents = (actions.service_document(s) for s in services.select_related("programme"))
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
             spreadsheets.to_csv(documents), content_type="text/csv; charset=utf-8"
         )
     else:
