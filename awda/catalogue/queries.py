@@ -184,8 +184,27 @@ def services_page(services: QuerySet[Service], number: Any, size: int) -> tuple[
     ids = [pk for pk, _total in rows]
     page = Page(ids, wanted, paginator)
     full = Service.objects.filter(pk__in=ids).select_related("organisation", "category__parent", "programme")
-    by_id = {s.pk: s for s in full.prefetch_related("governorates", "districts")}
+    by_id = {s.pk: s for s in full}
+    attach_places([by_id[pk] for pk in ids if pk in by_id])
     return page, [by_id[pk] for pk in ids if pk in by_id]
+
+
+def attach_places(services: list[Service]) -> None:
+    """Give each service ``governorate_codes`` and ``district_codes`` (P-codes) in two narrow queries."""
+    governorates: dict[int, list[str]] = defaultdict(list)
+    districts: dict[int, list[str]] = defaultdict(list)
+    ids = [s.pk for s in services]
+    for service_id, pcode in Service.governorates.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "governorate_id"
+    ):
+        governorates[service_id].append(pcode)
+    for service_id, pcode in Service.districts.through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "district_id"
+    ):
+        districts[service_id].append(pcode)
+    for service in services:
+        service.governorate_codes = sorted(governorates[service.pk])  # type: ignore[attr-defined]
+        service.district_codes = sorted(districts[service.pk])  # type: ignore[attr-defined]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -22,8 +22,8 @@ class ServiceOutput(serializers.ModelSerializer):
     organisation = serializers.SerializerMethodField()
     category = serializers.CharField(source="category.code")
     top_category = serializers.SerializerMethodField()
-    governorates = serializers.SlugRelatedField[Governorate](slug_field="pcode", many=True, read_only=True)
-    districts = serializers.SlugRelatedField[District](slug_field="pcode", many=True, read_only=True)
+    governorates = serializers.SerializerMethodField()
+    districts = serializers.SerializerMethodField()
 
     class Meta:
         model = Service
@@ -69,6 +69,14 @@ class ServiceOutput(serializers.ModelSerializer):
             "name_ckb": organisation.name_ckb,
             "name_en": organisation.name_en,
         }
+
+    def get_governorates(self, service: Service) -> list[str]:
+        codes = getattr(service, "governorate_codes", None)
+        return list(codes) if codes is not None else sorted(g.pcode for g in service.governorates.all())
+
+    def get_districts(self, service: Service) -> list[str]:
+        codes = getattr(service, "district_codes", None)
+        return list(codes) if codes is not None else sorted(d.pcode for d in service.districts.all())
 
     def get_top_category(self, service: Service) -> str:
         return service.category.top.code

@@ -26,8 +26,14 @@ def coverage_text(service: Service) -> str:
         return _("By phone or online, from anywhere")
     if service.nationwide:
         return _("The whole country")
-    places = [g.name for g in service.governorates.all()] + [d.name for d in service.districts.all()]
-    return _("; ").join(places)
+    codes = getattr(service, "governorate_codes", None)
+    if codes is None:
+        codes = [g.pcode for g in service.governorates.all()] + [d.pcode for d in service.districts.all()]
+    else:
+        codes = codes + service.district_codes  # type: ignore[attr-defined]
+    names = place_and_category_names()
+    language = lang()
+    return _("; ").join(names[code][language] if code in names else code for code in codes)
 
 
 def hours_text(service: Service) -> str:
