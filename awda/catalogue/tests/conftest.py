@@ -66,7 +66,9 @@ def service_document(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def people(make_user: Callable[..., User]) -> dict[str, User]:
     return {
-        "admin": make_user(Role.ADMINISTRATOR, "momd_baghdad", "cat.admin"),
+        "admin": make_user(
+            Role.ADMINISTRATOR, "momd_baghdad", "cat.admin", first_name="ليلى", last_name="حسن"
+        ),
         "provider": make_user(Role.SERVICE_PROVIDER, "molsa_baghdad", "molsa.provider"),
         "other_provider": make_user(Role.SERVICE_PROVIDER, "momd_erbil", "momd.provider"),
         "supervisor": make_user(Role.SUPERVISOR, "momd_baghdad", "cat.supervisor"),

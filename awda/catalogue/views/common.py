@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from awda.catalogue import enums, rules
-from awda.catalogue.models import Service, ServiceCategory
+from awda.catalogue.models import Organisation, Programme, Service, ServiceCategory
 from awda.catalogue.queries import place_and_category_names
 from awda.geo.models import District, Governorate
 from awda.registry import rules as registry_rules
@@ -129,3 +129,36 @@ def service_card(service: Service) -> dict[str, Any]:
         "who_for": who_for(service),
         "cost": service.get_cost_display(),
     }
+
+
+def shown_value(name: str, value: Any) -> str:
+    """A value of a service document as a reader says it: names instead of codes, in their language."""
+    language = lang()
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if name == "organisation":
+        organisation = Organisation.objects.filter(code=value).first()
+        return organisation.name if organisation else str(value)
+    if name == "programme":
+        programme = Programme.objects.filter(code=value).first()
+        return programme.name if programme else str(value)
+    if name == "category":
+        categories = {item.code: item for top, subs in category_choices() for item in (top, *subs)}
+        return categories[value].name if value in categories else str(value)
+    if name == "cost":
+        return str(dict(enums.Cost.choices).get(value, value))
+    if name == "languages":
+        return languages_text(list(value))
+    if name == "hours_days":
+        days = dict(enums.Weekday.choices)
+        return _(", ").join(str(days.get(v, v)) for v in value)
+    if name in ("governorates", "districts", "categories"):
+        names = place_and_category_names()
+        return _(", ").join(names[v][language] if v in names else str(v) for v in value)
+    fact = rules.FACT_OF.get(name) or ("settlement" if name == "settlements" else None)
+    if fact is not None:
+        choices = registry_rules.FACTS[fact].choices
+        return _(", ").join(choices[v][language] if v in choices else str(v) for v in value)
+    return str(value)

@@ -22,7 +22,7 @@ from awda.catalogue import actions, enums, rules, spreadsheets
 from awda.catalogue.access import access_change_by_id, access_service_for_editing, is_reviewer, may_provide
 from awda.catalogue.models import Organisation, Programme, Service, ServiceChange
 from awda.catalogue.queries import search_services
-from awda.catalogue.views.common import category_choices, lang, place_choices
+from awda.catalogue.views.common import category_choices, lang, place_choices, shown_value
 from awda.catalogue.views.public import filters_from
 from awda.core.errors import AwdaError
 from awda.core.tables import FileProblem
@@ -346,12 +346,29 @@ def _service_form(request: HttpRequest, user: User, service: Service | None) -> 
 # --------------------------------------------------------------------------------------------------
 
 
-def _diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+def _labels(user: User) -> dict[str, str]:
+    return {field.name: str(field.label) for _title, fields in form_sections(user) for field in fields}
+
+
+_LATIN_FIELDS = frozenset({"code", "phone", "email", "hours_opens", "hours_closes", "starts_on", "ends_on"})
+
+
+def _diff(
+    labels: dict[str, str], before: dict[str, Any] | None, after: dict[str, Any]
+) -> list[tuple[str, str, str, bool, str]]:
+    """Each field as (label, before, after, changed, script), values said with names, not codes.
+
+    ``script`` is "en" for English texts and "ltr" for codes, numbers and addresses, so that the page
+    marks their language and direction.
+    """
     rows = []
     for name in rules.FIELDS:
-        old = spreadsheets.cell(before.get(name)) if before is not None else ""
-        new = spreadsheets.cell(after.get(name))
-        rows.append((name, old, new, old != new))
+        old = before.get(name) if before is not None else None
+        new = after.get(name)
+        changed = before is not None and spreadsheets.cell(old) != spreadsheets.cell(new)
+        script = "en" if name.endswith("_en") else "ltr" if name in _LATIN_FIELDS else ""
+        shown_old = shown_value(name, old) if before is not None else ""
+        rows.append((labels.get(name, name), shown_old, shown_value(name, new), changed, script))
     return rows
 
 
@@ -385,7 +402,11 @@ def change_page(request: HttpRequest, change_uuid: Any) -> HttpResponse:
         "catalogue/change_page.html",
         {
             "change": change,
-            "rows": _diff(current if change.status == enums.ChangeStatus.PENDING else None, change.document),
+            "rows": _diff(
+                _labels(user),
+                current if change.status == enums.ChangeStatus.PENDING else None,
+                change.document,
+            ),
             "is_new": change.service is None or change.base_version is None,
             "stale": change.service is not None
             and change.base_version is not None
@@ -402,11 +423,12 @@ def service_history(request: HttpRequest, service_uuid: Any) -> HttpResponse:
     user = provider(request)
     service = access_service_for_editing(user, service_uuid)
     versions = list(service.versions.select_related("approved_by", "change__proposed_by").order_by("-number"))
+    labels = _labels(user)
     entries = []
     for index, version in enumerate(versions):
         previous = versions[index + 1].document if index + 1 < len(versions) else None
         entries.append(
-            {"version": version, "changes": [r for r in _diff(previous, version.document) if r[3]]}
+            {"version": version, "changes": [r for r in _diff(labels, previous, version.document) if r[3]]}
         )
     return render(
         request,
