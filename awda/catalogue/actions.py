@@ -77,29 +77,64 @@ def organisation_sync_institution(*, institution: Institution) -> Organisation:
     return organisation
 
 
-def organisation_update(*, actor: User, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
-    """An administrator edits the description of an organisation (names of institutions stay theirs)."""
-    if not has_capability(actor, Capability.MANAGE_CATALOGUE):
-        raise PermissionDenied(_("You may not change organisations."))
-    editable = [
-        "type",
-        "acronym",
-        "mandate_ar",
-        "mandate_ckb",
-        "mandate_en",
-        "languages",
-        "phone",
-        "email",
-        "website",
-    ]
-    if organisation.institution_id is None:
-        editable += ["name_ar", "name_ckb", "name_en", "is_active"]
+def may_edit_organisation(actor: User, organisation: Organisation) -> bool:
+    """Administrators of the catalogue edit any organisation; a provider edits their own (not its names)."""
+    return _may_propose_for(actor, organisation)
+
+
+_ORGANISATION_FIELDS = (
+    "type",
+    "acronym",
+    "mandate_ar",
+    "mandate_ckb",
+    "mandate_en",
+    "languages",
+    "phone",
+    "email",
+    "website",
+)
+_OWN_NAME_FIELDS = ("name_ar", "name_ckb", "name_en", "is_active")
+
+
+def _organisation_errors(data: Mapping[str, Any], names_required: bool) -> dict[str, list[Any]]:
     errors: dict[str, list[Any]] = {}
     if "type" in data and data["type"] not in enums.OrganisationType.values:
         errors["type"] = [_("Unknown kind of organisation.")]
-    for key in ("name_ar", "name_ckb", "name_en"):
-        if key in editable and key in data and not str(data[key]).strip():
-            errors[key] = [_("This field is required.")]
+    if names_required:
+        for key in ("name_ar", "name_ckb", "name_en"):
+            if not str(data.get(key, "")).strip():
+                errors[key] = [_("This field is required.")]
+    unknown = [code for code in data.get("languages", []) if code not in enums.ServiceLanguage.values]
+    if unknown:
+        errors["languages"] = [_("Unknown language: %(code)s.") % {"code": unknown[0]}]
+    return errors
+
+
+def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation:
+    """An actor without users in Awda (a donor, a chamber of commerce, a training centre)."""
+    if not has_capability(actor, Capability.MANAGE_CATALOGUE):
+        raise PermissionDenied(_("Only administrators of the catalogue add organisations."))
+    errors = _organisation_errors(data, names_required=True)
+    code = str(data.get("code", "")).strip()
+    if Organisation.objects.filter(code=code).exists():
+        errors["code"] = [_("Another organisation already has this code.")]
+    if errors:
+        raise AwdaError(_("Please correct the fields below."), code="invalid", fields=errors)
+    values = {key: data[key] for key in (*_ORGANISATION_FIELDS, *_OWN_NAME_FIELDS) if key in data}
+    with transaction.atomic():
+        organisation = Organisation.objects.create(code=code, **values)
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=organisation)
+    return organisation
+
+
+def organisation_update(*, actor: User, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
+    """Edit an organisation's description; an institution's names and state stay on the institution."""
+    if not may_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    editable = list(_ORGANISATION_FIELDS)
+    if organisation.institution_id is None:
+        editable += list(_OWN_NAME_FIELDS)
+    errors = _organisation_errors(data, names_required=organisation.institution_id is None)
     if errors:
         raise AwdaError(_("Please correct the fields below."), code="invalid", fields=errors)
     changed = [key for key in editable if key in data and getattr(organisation, key) != data[key]]
@@ -109,6 +144,102 @@ def organisation_update(*, actor: User, organisation: Organisation, data: Mappin
         organisation.save()
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=organisation, fields=changed)
     return organisation
+
+
+def organisation_contacts_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    offices: Sequence[Mapping[str, Any]],
+    focal_points: Sequence[Mapping[str, Any]],
+) -> None:
+    """Replace the offices and focal points of an organisation with the ones given (one transaction)."""
+    from awda.catalogue.models import FocalPoint, OrganisationOffice
+
+    if not may_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    with transaction.atomic():
+        organisation.offices.all().delete()
+        for office in offices:
+            OrganisationOffice.objects.create(
+                organisation=organisation,
+                name_ar=office["name_ar"],
+                name_ckb=office["name_ckb"],
+                name_en=office["name_en"],
+                governorate=office["governorate"],
+                district=office.get("district"),
+                address_ar=office.get("address_ar", ""),
+                phone=office.get("phone", ""),
+            )
+        organisation.focal_points.all().delete()
+        for person in focal_points:
+            FocalPoint.objects.create(
+                organisation=organisation,
+                name=person["name"],
+                title_ar=person.get("title_ar", ""),
+                phone=person.get("phone", ""),
+                email=person.get("email", ""),
+            )
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=organisation, fields=["offices", "focal_points"]
+        )
+
+
+def programme_save(
+    *, actor: User, organisation: Organisation, data: Mapping[str, Any], programme: Any = None
+) -> Any:
+    """Create or change a programme of the organisation (funder, period, governorates, target groups)."""
+    from awda.catalogue.models import Programme
+
+    if not may_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    code = str(data["code"]).strip()
+    taken = Programme.objects.filter(code=code)
+    if programme is not None:
+        taken = taken.exclude(pk=programme.pk)
+    if taken.exists():
+        raise AwdaError(
+            _("Please correct the fields below."),
+            code="invalid",
+            fields={"code": [_("Another programme already has this code.")]},
+        )
+    values = {
+        key: data.get(key)
+        for key in (
+            "name_ar",
+            "name_ckb",
+            "name_en",
+            "description_ar",
+            "description_ckb",
+            "description_en",
+            "funder",
+            "starts_on",
+            "ends_on",
+        )
+    }
+    values = {
+        key: ("" if value is None and key.startswith("description") else value)
+        for key, value in values.items()
+    }
+    with transaction.atomic():
+        if programme is None:
+            programme = Programme.objects.create(
+                code=code,
+                organisation=organisation,
+                target_groups=list(data.get("target_groups", [])),
+                **values,
+            )
+            action = AuditAction.CREATE
+        else:
+            for key, value in values.items():
+                setattr(programme, key, value)
+            programme.code = code
+            programme.target_groups = list(data.get("target_groups", []))
+            programme.save()
+            action = AuditAction.UPDATE
+        programme.governorates.set(data.get("governorates") or [])
+        audit.record(actor=actor, action=action, obj=programme)
+    return programme
 
 
 # --------------------------------------------------------------------------------------------------

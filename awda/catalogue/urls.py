@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awda.catalogue.views import manage, mapping, public
+from awda.catalogue.views import manage, mapping, organisations, public
 
 app_name = "catalogue"
 
@@ -21,6 +21,23 @@ urlpatterns = [
     path("catalogue/services/<uuid:service_uuid>/active/", manage.service_active, name="service_active"),
     path("catalogue/changes/<uuid:change_uuid>/", manage.change_page, name="change"),
     path("catalogue/import/", manage.catalogue_import, name="import"),
+    path("catalogue/organisations/", organisations.organisation_list, name="organisations"),
+    path("catalogue/organisations/new/", organisations.organisation_new, name="organisation_new"),
+    path(
+        "catalogue/organisations/<uuid:organisation_uuid>/",
+        organisations.organisation_edit,
+        name="organisation_edit",
+    ),
+    path(
+        "catalogue/organisations/<uuid:organisation_uuid>/programmes/new/",
+        organisations.programme_edit,
+        name="programme_new",
+    ),
+    path(
+        "catalogue/organisations/<uuid:organisation_uuid>/programmes/<uuid:programme_uuid>/",
+        organisations.programme_edit,
+        name="programme_edit",
+    ),
     path("catalogue/mapping/", mapping.mapping_page, name="mapping"),
     path("catalogue/mapping/export.csv", mapping.mapping_export, name="mapping_export"),
 ]

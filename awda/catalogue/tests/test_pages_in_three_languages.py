@@ -63,6 +63,10 @@ def test_staff_pages(
         (admin, f"/catalogue/changes/{change.uuid}/"),
         (admin, "/catalogue/import/"),
         (supervisor, "/catalogue/mapping/?category=documentation"),
+        (admin, "/catalogue/organisations/"),
+        (admin, "/catalogue/organisations/new/"),
+        (provider, f"/catalogue/organisations/{service.organisation.uuid}/"),
+        (provider, f"/catalogue/organisations/{service.organisation.uuid}/programmes/new/"),
         (returnee.owner, f"/returnees/{returnee.uuid}/"),
     ]
     for user, url in pages:
@@ -78,7 +82,7 @@ def test_staff_pages(
     _check(bad.content.decode(), language, "bad form")
     problems = verified_client(admin).post(
         "/catalogue/import/",
-        {"file": SimpleUploadedFile("c.csv", "code,category,governorates\nx-y,nope,Atlantis\n".encode())},
+        {"file": SimpleUploadedFile("c.csv", b"code,category,governorates\nx-y,nope,Atlantis\n")},
     )
     assert problems.status_code == 400
     _check(problems.content.decode(), language, "bad import")

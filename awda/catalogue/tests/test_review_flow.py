@@ -222,7 +222,7 @@ def test_the_flow_through_the_pages(people: dict[str, User], publish: Callable[.
     admin = verified_client(people["admin"])
     review = admin.get(f"/catalogue/changes/{change.uuid}/")
     assert review.status_code == 200
-    assert "min_age" in review.content.decode()
+    assert "Minimum age" in review.content.decode()
     approved = admin.post(f"/catalogue/changes/{change.uuid}/", {"decision": "approve", "note": ""})
     assert approved.status_code == 302
     service.refresh_from_db()
