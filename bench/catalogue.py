@@ -33,7 +33,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -170,6 +170,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=200)
+    parser.add_argument(
+        "--returnees",
+        type=int,
+        default=0,
+        help="Also fill the registry to this many returnees and measure the mapping of needs (e.g. 1000000).",
+    )
     parser.add_argument("--no-write", action="store_true", help="Print the results without appending them.")
     args = parser.parse_args()
 
@@ -178,6 +184,19 @@ def main() -> None:
     started = time.monotonic()
     build(args.services)
     built_in = time.monotonic() - started
+    from awda.registry.demo import demo_returnees_parallel
+    from awda.registry.models import Returnee as Registered
+
+    existing = Registered.objects.count()
+    if args.returnees > existing:
+        t0 = time.monotonic()
+        demo_returnees_parallel(args.returnees - existing, seed=existing + 17, workers=os.cpu_count() or 2)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"{args.returnees - existing:,} returnees generated in {time.monotonic() - t0:.0f} s",
+            file=sys.stderr,
+        )
 
     from awda.catalogue import queries
     from awda.catalogue.models import Service
@@ -237,20 +256,50 @@ def main() -> None:
         api_times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, url
 
+    def row(name: str, values: list[float], target: str) -> str:
+        return f"| {name} | {_p(values, 0.5):.1f} | {_p(values, 0.95):.1f} | {max(values):.1f} | {target} |"
+
+    mapping_rows: list[str] = []
+    if args.returnees:
+        from django.core.cache import cache
+
+        from awda.accounts.models import User
+        from awda.catalogue.models import ServiceCategory
+
+        supervisor = User.objects.get(username="supervisor")
+        client.force_login(supervisor)
+        total_returnees = Registered.objects.count()
+        cold: list[float] = []
+        warm_map: list[float] = []
+        for code in ["psychosocial", "documentation", "housing_property", "employment_services", "legal_aid"]:
+            cache.clear()
+            t0 = time.perf_counter()
+            response = client.get(f"/catalogue/mapping/?category={code}")
+            cold.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, code
+            for _ in range(5):
+                t0 = time.perf_counter()
+                client.get(f"/catalogue/mapping/?category={code}")
+                warm_map.append((time.perf_counter() - t0) * 1000)
+        assert ServiceCategory.objects.filter(code="psychosocial").exists()
+        mapping_rows = [
+            row(f"mapping page at {total_returnees:,} returnees, needs counted afresh", cold, "(none set)"),
+            row("mapping page, needs from the five-minute cache", warm_map, "(none set)"),
+        ]
+
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-    def row(name: str, values: list[float], target: str) -> str:
-        return f"| {name} | {_p(values, 0.5):.1f} | {_p(values, 0.95):.1f} | {max(values):.1f} | {target} |"
 
     report = "\n".join(
         [
             "",
             f"## Service catalogue at {total:,} services — {stamp} (commit {commit})",
             "",
-            f"Machine: {_machine()}. Command: `python bench/catalogue.py --services {args.services}`; "
+            f"Machine: {_machine()}. Command: `python bench/catalogue.py --services {args.services}"
+            + (f" --returnees {args.returnees}" if args.returnees else "")
+            + "`; "
             f"{args.repeat} samples per measure. The services were generated in {built_in:.0f} s "
             "(bulk insertion; skipped when the database already holds them).",
             "",
@@ -260,6 +309,7 @@ def main() -> None:
             row("the same, facts and categories read from the stored record", from_record, "< 50"),
             row("public search, HTML page (8 kinds of query, three languages)", page_times, "< 100"),
             row("public search, API `/api/v1/services/`", api_times, "< 100"),
+            *mapping_rows,
             "",
             f"Reading the terms of all {total:,} services into memory (once per process, and again after a "
             f"change of any service) took {cold:.0f} ms. The returnee measured was eligible for "
