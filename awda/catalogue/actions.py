@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q as models_q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -735,3 +736,70 @@ def catalogue_bundle_load(*, actor: User, bundle: Mapping[str, Any], note: str) 
             actor=actor, action=AuditAction.CREATE, object_type="catalogue.bundle", object_id=note[:64]
         )
     return counts
+
+
+# --------------------------------------------------------------------------------------------------
+# The taxonomy
+# --------------------------------------------------------------------------------------------------
+
+
+def service_category_save(
+    *, actor: User, data: Mapping[str, Any], category: ServiceCategory | None = None
+) -> ServiceCategory:
+    """Add or change a category (no parent) or a subcategory (a category's child; two levels only)."""
+    from awda.registry.enums import NeedCategory
+
+    if not has_capability(actor, Capability.MANAGE_CATALOGUE):
+        raise PermissionDenied(_("Only administrators of the catalogue keep the taxonomy."))
+    errors: dict[str, list[Any]] = {}
+    code = str(data.get("code", "")).strip()
+    parent = data.get("parent")
+    for key in ("name_ar", "name_ckb", "name_en"):
+        if not str(data.get(key, "")).strip():
+            errors[key] = [_("This field is required.")]
+    taken = ServiceCategory.objects.filter(code=code)
+    if category is not None:
+        taken = taken.exclude(pk=category.pk)
+    if taken.exists():
+        errors["code"] = [_("Another category already has this code.")]
+    if parent is not None and (
+        parent.parent_id is not None or (category is not None and parent.pk == category.pk)
+    ):
+        errors["parent"] = [_("A subcategory belongs to a category, not to another subcategory.")]
+    if category is not None and parent is not None and category.subcategories.exists():
+        errors["parent"] = [_("This category has subcategories; it cannot become one.")]
+    need = data.get("need_category") or ""
+    if need and need not in NeedCategory.values:
+        errors["need_category"] = [_("Unknown need.")]
+    active = bool(data.get("is_active", True))
+    if category is not None and category.is_active and not active:
+        in_use = Service.objects.filter(is_active=True).filter(
+            models_q(category=category) | models_q(category__parent=category)
+        )
+        if in_use.exists():
+            errors["is_active"] = [
+                _("%(count)s services use this category; move them first.") % {"count": in_use.count()}
+            ]
+    if errors:
+        raise AwdaError(_("Please correct the fields below."), code="invalid", fields=errors)
+    values = {
+        "code": code,
+        "parent": parent,
+        "name_ar": str(data["name_ar"]).strip(),
+        "name_ckb": str(data["name_ckb"]).strip(),
+        "name_en": str(data["name_en"]).strip(),
+        "need_category": need or (parent.need_category if parent is not None else ""),
+        "order": int(data.get("order") or 0),
+        "is_active": active,
+    }
+    with transaction.atomic():
+        if category is None:
+            category = ServiceCategory.objects.create(**values)
+            audit.record(actor=actor, action=AuditAction.CREATE, obj=category)
+        else:
+            changed = [key for key, value in values.items() if getattr(category, key) != value]
+            for key, value in values.items():
+                setattr(category, key, value)
+            category.save()
+            audit.record(actor=actor, action=AuditAction.UPDATE, obj=category, fields=changed)
+    return category

@@ -8,8 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awda.catalogue import enums
-from awda.catalogue.models import Organisation
+from awda.catalogue.models import Organisation, ServiceCategory
 from awda.geo.models import District, Governorate
+from awda.registry.enums import NeedCategory
 from awda.registry.models import Category
 
 
@@ -118,3 +119,24 @@ class ProgrammeForm(forms.Form):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end date is before the start date."))
         return data
+
+
+class ServiceCategoryForm(forms.Form):
+    code = forms.SlugField(label=_("Short code"), max_length=60)
+    parent = forms.ModelChoiceField(
+        label=_("Part of"),
+        queryset=ServiceCategory.objects.filter(parent__isnull=True),
+        required=False,
+        help_text=_("Leave empty for a category; choose one for a subcategory."),
+    )
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=120)
+    name_ckb = forms.CharField(label=_("Name (Kurdish)"), max_length=120)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=120)
+    need_category = forms.ChoiceField(
+        label=_("Need answered"),
+        choices=[("", "—"), *NeedCategory.choices],
+        required=False,
+        help_text=_("The need of the case form that these services answer, for the mapping of gaps."),
+    )
+    order = forms.IntegerField(label=_("Order"), min_value=0, required=False)
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

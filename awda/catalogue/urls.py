@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awda.catalogue.views import manage, mapping, organisations, public
+from awda.catalogue.views import manage, mapping, organisations, public, taxonomy
 
 app_name = "catalogue"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("catalogue/services/<uuid:service_uuid>/active/", manage.service_active, name="service_active"),
     path("catalogue/changes/<uuid:change_uuid>/", manage.change_page, name="change"),
     path("catalogue/import/", manage.catalogue_import, name="import"),
+    path("catalogue/taxonomy/", taxonomy.taxonomy, name="taxonomy"),
+    path("catalogue/taxonomy/<slug:code>/", taxonomy.taxonomy_edit, name="taxonomy_edit"),
     path("catalogue/organisations/", organisations.organisation_list, name="organisations"),
     path("catalogue/organisations/new/", organisations.organisation_new, name="organisation_new"),
     path(

@@ -64,6 +64,8 @@ def test_staff_pages(
         (admin, "/catalogue/import/"),
         (supervisor, "/catalogue/mapping/?category=documentation"),
         (admin, "/catalogue/organisations/"),
+        (admin, "/catalogue/taxonomy/"),
+        (admin, "/catalogue/taxonomy/documentation/"),
         (admin, "/catalogue/organisations/new/"),
         (provider, f"/catalogue/organisations/{service.organisation.uuid}/"),
         (provider, f"/catalogue/organisations/{service.organisation.uuid}/programmes/new/"),
