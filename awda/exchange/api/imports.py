@@ -14,16 +14,15 @@ from rest_framework.views import APIView
 
 from awda.accounts.access import signed_in_user
 from awda.accounts.models import User
-from awda.accounts.roles import Capability, has_capability
 from awda.core.errors import NotFound
 from awda.exchange import actions
+from awda.exchange.access import access_batch_by_id, access_source_by_id, home, is_steward
 from awda.exchange.models import ImportBatch, Source
-from awda.exchange.views.imports import home
 
 
 def _steward(request: Request) -> User:
     user = signed_in_user(request)
-    if not has_capability(user, Capability.EXCHANGE_DATA) or user.institution_id is None:
+    if not is_steward(user):
         raise NotFound(_("Not found."))
     return user
 
@@ -97,7 +96,7 @@ class RecordsPushApi(APIView):
     )
     def post(self, request: Request, source_uuid: str) -> Response:
         user = _steward(request)
-        source = Source.objects.filter(uuid=source_uuid, institution_id=home(user)).first()
+        source = access_source_by_id(user, source_uuid)
         if source is None:
             raise NotFound(_("Not found."))
         data = RecordsInput(data=request.data)
@@ -110,7 +109,7 @@ class BatchApi(APIView):
     @extend_schema(responses=BatchSerializer, summary="The state of an import")
     def get(self, request: Request, batch_uuid: str) -> Response:
         user = _steward(request)
-        batch: Any = ImportBatch.objects.filter(uuid=batch_uuid, source__institution_id=home(user)).first()
+        batch: Any = access_batch_by_id(user, batch_uuid)
         if batch is None:
             raise NotFound(_("Not found."))
         return Response(BatchSerializer(batch).data)

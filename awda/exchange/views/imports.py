@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from awda.accounts.access import signed_in_user
 from awda.accounts.models import User
-from awda.accounts.roles import Capability, has_capability
 from awda.core.errors import AwdaError
 from awda.core.forms import add_error_to_form
 from awda.core.progress import enqueue_with_progress
 from awda.exchange import actions, enums, rules
+from awda.exchange.access import access_batch_by_id, access_source_by_id, home, is_steward
 from awda.exchange.forms import CommitForm, MappingForm, RunForm, SourceForm, UploadForm
 from awda.exchange.models import CandidatePair, ImportBatch, LinkRun, RowError, Source
 from awda.exchange.tasks import batch_commit_task, batch_validate_task, link_run_task
@@ -32,30 +32,20 @@ from awda.registry.enums import Sex
 def steward(request: HttpRequest) -> User:
     """The signed-in user, if they may work on data exchange; others see "not found"."""
     user = signed_in_user(request)
-    if not has_capability(user, Capability.EXCHANGE_DATA) or user.institution_id is None:
+    if not is_steward(user):
         raise Http404
     return user
 
 
-def home(user: User) -> int:
-    """The institution a steward works for (``steward`` made sure there is one)."""
-    assert user.institution_id is not None
-    return user.institution_id
-
-
 def source_of(user: User, source_uuid: Any) -> Source:
-    source = Source.objects.filter(uuid=source_uuid, institution_id=home(user)).first()
+    source = access_source_by_id(user, source_uuid)
     if source is None:
         raise Http404
     return source
 
 
 def batch_of(user: User, batch_uuid: Any) -> ImportBatch:
-    batch = (
-        ImportBatch.objects.select_related("source")
-        .filter(uuid=batch_uuid, source__institution_id=home(user))
-        .first()
-    )
+    batch = access_batch_by_id(user, batch_uuid)
     if batch is None:
         raise Http404
     return batch

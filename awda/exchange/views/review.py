@@ -19,10 +19,11 @@ from awda.core import audit
 from awda.core.errors import AwdaError
 from awda.core.models import AuditAction
 from awda.exchange import actions, enums
+from awda.exchange.access import home
 from awda.exchange.explain import explanation_rows
 from awda.exchange.forms import DecisionForm
 from awda.exchange.models import CandidatePair, ImportBatch, Merge
-from awda.exchange.views.imports import home, steward
+from awda.exchange.views.imports import steward
 from awda.registry.models import Returnee
 from awda.registry.queries import returnees_visible_to
 

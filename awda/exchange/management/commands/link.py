@@ -10,36 +10,25 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from charset_normalizer import from_bytes
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from awda.core.tables import SAMPLE_BYTES, FileProblem, detect_encoding
 from awda.exchange.linkage import LinkageResult, LinkageSettings, dedupe_records, link_records
 
 _REQUIRED = ("record_id", "full_name")
-# Encodings Iraqi registers come in, tried in this order before asking charset-normalizer.
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 def _decode(raw: bytes, path: str) -> str:
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding)
-            except UnicodeDecodeError:
-                break
+    """The text of a file in whatever encoding Excel wrote it, detected as for imports (core.tables)."""
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # Not UTF-8: a legacy Arabic code page (Windows-1256) or UTF-16 without BOM, most likely.
-    best = from_bytes(raw, cp_isolation=["cp1256", "utf_16_le", "utf_16_be", "cp1252", "iso8859_6"]).best()
-    if best is None:
+        encoding = detect_encoding(raw[:SAMPLE_BYTES])
+        return raw.decode(encoding)
+    except (FileProblem, UnicodeDecodeError) as error:
         raise CommandError(
             _("%(path)s: the file's encoding could not be recognised; save it as UTF-8 and try again.")
             % {"path": path}
-        )
-    return str(best)
+        ) from error
 
 
 def read_records(path: str) -> pd.DataFrame:
