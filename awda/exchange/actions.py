@@ -8,7 +8,7 @@ import uuid as uuid_module
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -24,7 +24,7 @@ from awda.core.errors import AwdaError, Conflict, NotFound, PermissionDenied
 from awda.core.models import AuditAction
 from awda.core.tables import FileProblem, Table, open_table
 from awda.exchange import enums, rules
-from awda.exchange.linkage import LinkageSettings, ProgressCallback, ScoredPair, dedupe_records, link_records
+from awda.exchange.linkage.settings import LinkageSettings
 from awda.exchange.models import (
     CandidatePair,
     ExternalRecord,
@@ -38,6 +38,9 @@ from awda.registry import actions as registry_actions
 from awda.registry.enums import CaseEventKind
 from awda.registry.models import IdentityDocument, Phone, Returnee
 from awda.registry.queries import returnees_editable_by
+
+if TYPE_CHECKING:
+    from awda.exchange.linkage.engine import ProgressCallback, ScoredPair
 
 CHUNK = 2000
 PREVIEW_ROWS = 20
@@ -677,6 +680,8 @@ def link_run_execute(*, run: LinkRun, progress: ProgressCallback | None = None) 
     Pairs decided earlier are not asked again: a steward's "different people" holds for later runs.
     """
     LinkRun.objects.filter(pk=run.pk).update(status=enums.RunStatus.RUNNING)
+    from awda.exchange.linkage.engine import dedupe_records, link_records
+
     settings_ = LinkageSettings(match_threshold=run.match_threshold, review_threshold=run.review_threshold)
     right = list(registry_linkage_records(run.institution_id))
     try:

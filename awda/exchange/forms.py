@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awda.accounts.models import Institution
 from awda.exchange import enums
-from awda.exchange.linkage import LinkageSettings
+from awda.exchange.linkage.settings import LinkageSettings
 
 
 class SourceForm(forms.Form):

@@ -14,24 +14,43 @@ Pure: no Django, no database. Typical use::
     for pair in result.for_review(): ...
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .dates import DateOfBirth, dob_agreement, parse_date_of_birth
-from .engine import (
-    ComparisonExplanation,
-    LinkageResult,
-    LinkageSettings,
-    ProgressCallback,
-    ScoredPair,
-    dedupe_records,
-    link_records,
-)
-from .features import (
-    INPUT_COLUMNS,
-    NameParts,
-    feature_frame,
-    governorate_pcode,
-    normalise_sex,
-    split_full_name,
-)
+from .features import INPUT_COLUMNS, NameParts, governorate_pcode, normalise_sex, split_full_name
+from .settings import LinkageSettings
+
+if TYPE_CHECKING:
+    from .engine import (
+        ComparisonExplanation,
+        LinkageResult,
+        ProgressCallback,
+        ScoredPair,
+        dedupe_records,
+        link_records,
+    )
+    from .features import feature_frame
+
+# The engine (pandas, DuckDB, Splink: about 100 MB) loads on first use, in the worker or the command,
+# never in a web process that only needs the settings or the pure helpers.
+_LAZY = {
+    "ComparisonExplanation": "engine",
+    "LinkageResult": "engine",
+    "ProgressCallback": "engine",
+    "ScoredPair": "engine",
+    "dedupe_records": "engine",
+    "link_records": "engine",
+    "feature_frame": "features",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "INPUT_COLUMNS",

@@ -9,8 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from awda.registry.names import (
     detect_script,
@@ -25,6 +24,9 @@ from awda.registry.names import (
 )
 
 from .dates import DateOfBirth, parse_date_of_birth
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -235,7 +237,7 @@ def _family_key(text: str) -> str | None:
 
 
 def _clean(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return ""
     return str(value).strip()
 
@@ -248,6 +250,8 @@ def _mapped(series: pd.Series, fn: Callable[[str], object]) -> pd.Series:
 
 
 def _as_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd  # only linkage needs pandas; web processes import this module for its pure helpers
+
     frame = records.copy() if isinstance(records, pd.DataFrame) else pd.DataFrame.from_records(list(records))
     for column in INPUT_COLUMNS:
         if column not in frame.columns:
@@ -258,6 +262,8 @@ def _as_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.Data
 
 def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.DataFrame:
     """One row of comparison columns per record; ``unique_id`` is the record_id. Missing values are None."""
+    import pandas as pd
+
     raw = _as_frame(records)
     out = pd.DataFrame({"unique_id": raw["record_id"].astype(str)})
 
