@@ -34,7 +34,9 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
     )
     names = place_and_category_names()
     language = lang()
-    by_need: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"open": [], "full": [], "closed": []})
+    by_need: dict[str, dict[str, list[Any]]] = defaultdict(
+        lambda: {"open": [], "full": [], "closed": [], "elsewhere": []}
+    )
     for service in services:
         if str(service.uuid) not in result.index.by_key:
             continue  # published after the index was read: it shows on the next view
@@ -47,6 +49,10 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
         elif verdict.eligible:
             group["full"].append({"service": service})
         else:
+            if {p.criterion for p in verdict.reasons} == {"place"}:
+                # Offered only elsewhere: counted, not listed, so the services nearby stand out.
+                group["elsewhere"].append(service)
+                continue
             reasons = [p.text(names)[language] for p in verdict.reasons]
             group["closed"].append({"service": service, "reasons": reasons})
     labels = dict(registry_rules.FACTS["needs"].choices)
@@ -57,6 +63,7 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
             "more_open": max(0, len(by_need[need]["open"]) - SHOWN_PER_NEED),
             "full": by_need[need]["full"],
             "closed": by_need[need]["closed"][:SHOWN_PER_NEED],
+            "elsewhere": len(by_need[need]["elsewhere"]),
         }
         for need in needs
     ]

@@ -138,6 +138,7 @@ def test_case_page_lists_eligible_services_and_why_not_the_others(
         sexes=["male"],
         districts=["IQG08Q06"],
     )
+    publish(code="docs-erbil", name_en="Documents in Erbil", districts=["IQG11Q02"])
     html = verified_client(returnee.owner).get(f"/returnees/{returnee.uuid}/").content.decode()
     panel = html[html.index('data-testid="eligible-services"') :]
     panel = panel[: panel.index("</section>")]
@@ -148,3 +149,6 @@ def test_case_page_lists_eligible_services_and_why_not_the_others(
     assert "Age 36 is over the maximum of 24" in closed
     assert "Jobs for men" in closed
     assert "Sex: female; the service is for: male" in closed
+    # A service only elsewhere is counted, not listed among the reasons
+    assert "Documents in Erbil" not in panel
+    assert "1 more service is offered only in other places." in panel
