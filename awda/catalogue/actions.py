@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Q as models_q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -170,16 +171,23 @@ def organisation_contacts_save(
                 governorate=office["governorate"],
                 district=office.get("district"),
                 address_ar=office.get("address_ar", ""),
+                address_ckb=office.get("address_ckb", ""),
+                address_en=office.get("address_en", ""),
                 phone=office.get("phone", ""),
             )
+        # A focal point who has an account keeps it when the list is saved again under the same name.
+        accounts = {person.name: person.user_id for person in organisation.focal_points.all()}
         organisation.focal_points.all().delete()
         for person in focal_points:
             FocalPoint.objects.create(
                 organisation=organisation,
                 name=person["name"],
                 title_ar=person.get("title_ar", ""),
+                title_ckb=person.get("title_ckb", ""),
+                title_en=person.get("title_en", ""),
                 phone=person.get("phone", ""),
                 email=person.get("email", ""),
+                user_id=accounts.get(person["name"]),
             )
         audit.record(
             actor=actor, action=AuditAction.UPDATE, obj=organisation, fields=["offices", "focal_points"]
@@ -315,8 +323,12 @@ def search_text_of(doc: Mapping[str, Any]) -> str:
     return " ".join(dict.fromkeys(normalize_name(part) for part in parts if part))
 
 
-def _apply(service: Service | None, doc: Mapping[str, Any]) -> Service:
-    """Write a checked document onto a service (new when ``service`` is None); the caller audits."""
+def _apply(service: Service | None, doc: Mapping[str, Any], *, apply_load: bool = False) -> Service:
+    """Write a checked document onto a service (new when ``service`` is None); the caller audits.
+
+    The places taken this month are operational (``service_set_load``): a proposal or an edit keeps the
+    service's own count; only an import, which states the whole situation at once, sets it.
+    """
     organisation = Organisation.objects.get(code=doc["organisation"])
     values: dict[str, Any] = {
         "code": doc["code"],
@@ -351,6 +363,9 @@ def _apply(service: Service | None, doc: Mapping[str, Any]) -> Service:
     else:
         for key, value in values.items():
             setattr(service, key, value)
+        if apply_load:
+            service.current_load = doc["current_load"] or 0
+            service.load_month = _this_month()
         service.version += 1
         service.save()
     service.governorates.set(Governorate.objects.filter(pcode__in=doc["governorates"]))
@@ -360,6 +375,11 @@ def _apply(service: Service | None, doc: Mapping[str, Any]) -> Service:
 
 def _this_month() -> date:
     return timezone.localdate().replace(day=1)
+
+
+def _as_applied(doc: Mapping[str, Any], service: Service) -> dict[str, Any]:
+    """The document as the service now stands (the load is the service's own), for its history."""
+    return {**doc, "current_load": service.current_load}
 
 
 def _version(
@@ -414,6 +434,7 @@ def service_propose(
                         "A change of this service is already waiting for review; withdraw it or wait for the review."
                     )
                 )
+        doc["current_load"] = service.current_load if service is not None else 0
         change = ServiceChange.objects.create(
             service=service,
             organisation=organisation,
@@ -444,6 +465,7 @@ def service_change_approve(*, actor: User, change: ServiceChange, note: str = ""
         if service is None and Service.objects.filter(code=doc["code"]).exists():
             raise Conflict(_("Another service already has this code."))
         service = _apply(service, doc)
+        doc = _as_applied(doc, service)
         change.status = enums.ChangeStatus.APPROVED
         change.service = service
         change.reviewed_by = actor
@@ -514,7 +536,8 @@ def service_publish(
         if service is not None:
             service = Service.objects.select_for_update().get(pk=service.pk)
         service = _apply(service, doc)
-        _version(service, doc, actor, None, note)
+        doc = _as_applied(doc, service)
+        _version(service, doc, actor, None, note[:255])
         audit.record(
             actor=actor,
             action=AuditAction.CREATE if service.version == 1 else AuditAction.UPDATE,
@@ -609,8 +632,8 @@ def services_import(
                 if before == doc:
                     counts["unchanged"] += 1
                     continue
-            service = _apply(service, doc)
-            _version(service, doc, actor, None, note)
+            service = _apply(service, doc, apply_load=True)
+            _version(service, doc, actor, None, note[:255])
             counts["created" if service.version == 1 else "updated"] += 1
             audit.record(
                 actor=actor,
@@ -654,10 +677,31 @@ def flat_service(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def catalogue_bundle_load(*, actor: User, bundle: Mapping[str, Any], note: str) -> dict[str, int]:
     """Load organisations (with offices and focal points), programmes and services; all or nothing."""
-    from awda.catalogue.models import FocalPoint, OrganisationOffice, Programme
-
     if not has_capability(actor, Capability.MANAGE_CATALOGUE):
         raise PermissionDenied(_("Only administrators of the catalogue load catalogues."))
+    try:
+        return _bundle_load(actor, bundle, note)
+    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError, DjangoValidationError) as error:
+        # A bundle is written by people: a missing key or a wrong value is said, and nothing is kept.
+        raise AwdaError(
+            _("The catalogue file is not valid (%(problem)s); nothing was loaded.")
+            % {"problem": f"{type(error).__name__}: {error}"},
+            code="invalid",
+        ) from error
+
+
+def _bundle_load(actor: User, bundle: Mapping[str, Any], note: str) -> dict[str, int]:
+    from awda.catalogue.models import FocalPoint, OrganisationOffice, Programme
+
+    places = set(Governorate.objects.values_list("pcode", flat=True)) | set(
+        District.objects.values_list("pcode", flat=True)
+    )
+
+    def place(code: Any) -> Any:
+        if code and code not in places:
+            raise ValueError(f"unknown place {code}")
+        return code or None
+
     counts = {"organisations": 0, "programmes": 0}
     with transaction.atomic():
         for item in bundle.get("organisations", []):
@@ -698,8 +742,8 @@ def catalogue_bundle_load(*, actor: User, bundle: Mapping[str, Any], note: str) 
             for office in item.get("offices", []):
                 OrganisationOffice.objects.create(
                     organisation=organisation,
-                    governorate_id=office["governorate"],
-                    district_id=office.get("district") or None,
+                    governorate_id=place(office["governorate"]),
+                    district_id=place(office.get("district")),
                     phone=office.get("phone", ""),
                     **_texts(office.get("name"), "name"),
                     **_texts(office.get("address"), "address"),
@@ -728,7 +772,8 @@ def catalogue_bundle_load(*, actor: User, bundle: Mapping[str, Any], note: str) 
                     **_texts(item.get("description"), "description"),
                 },
             )
-            programme.governorates.set(Governorate.objects.filter(pcode__in=item.get("governorates", [])))
+            programme.governorates.set([place(code) for code in item.get("governorates", [])])
+            audit.record(actor=actor, action=AuditAction.UPDATE, obj=programme)
             counts["programmes"] += 1
         rows = [(index, flat_service(item)) for index, item in enumerate(bundle.get("services", []), start=1)]
         counts.update(services_import(actor=actor, rows=rows, note=note))
@@ -788,7 +833,8 @@ def service_category_save(
         "name_ar": str(data["name_ar"]).strip(),
         "name_ckb": str(data["name_ckb"]).strip(),
         "name_en": str(data["name_en"]).strip(),
-        "need_category": need or (parent.need_category if parent is not None else ""),
+        # A subcategory answers the need of its category: one need per branch of the taxonomy.
+        "need_category": parent.need_category if parent is not None else need,
         "order": int(data.get("order") or 0),
         "is_active": active,
     }
@@ -801,5 +847,9 @@ def service_category_save(
             for key, value in values.items():
                 setattr(category, key, value)
             category.save()
+            if category.parent_id is None:
+                category.subcategories.exclude(need_category=category.need_category).update(
+                    need_category=category.need_category
+                )
             audit.record(actor=actor, action=AuditAction.UPDATE, obj=category, fields=changed)
     return category

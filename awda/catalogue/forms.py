@@ -58,6 +58,8 @@ class OfficeForm(forms.Form):
     governorate = forms.ModelChoiceField(label=_("Governorate"), queryset=Governorate.objects.all())
     district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
     address_ar = forms.CharField(label=_("Address (Arabic)"), max_length=255, required=False)
+    address_ckb = forms.CharField(label=_("Address (Kurdish)"), max_length=255, required=False)
+    address_en = forms.CharField(label=_("Address (English)"), max_length=255, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
 
     def clean(self) -> dict[str, Any]:
@@ -71,6 +73,8 @@ class OfficeForm(forms.Form):
 class FocalPointForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     title_ar = forms.CharField(label=_("Title (Arabic)"), max_length=160, required=False)
+    title_ckb = forms.CharField(label=_("Title (Kurdish)"), max_length=160, required=False)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=160, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
 
@@ -138,5 +142,5 @@ class ServiceCategoryForm(forms.Form):
         required=False,
         help_text=_("The need of the case form that these services answer, for the mapping of gaps."),
     )
-    order = forms.IntegerField(label=_("Order"), min_value=0, required=False)
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, required=False)
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from awda.accounts.models import User
-from awda.catalogue.models import Service
-from awda.catalogue.queries import eligibility_for, person_of, place_and_category_names
+from awda.catalogue.queries import eligibility_for, person_of, place_and_category_names, running_services
 from awda.catalogue.views.common import lang
 from awda.registry import rules as registry_rules
 from awda.registry.categorisation import returnee_facts
@@ -28,7 +28,11 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
     person = person_of(returnee, returnee_facts(returnee, today=today))
     result = eligibility_for(person, today=today)
     services = (
-        Service.objects.filter(is_active=True, category__need_category__in=needs)
+        running_services(today)
+        .filter(
+            Q(category__parent__isnull=True, category__need_category__in=needs)
+            | Q(category__parent__need_category__in=needs)
+        )
         .select_related("organisation", "category__parent")
         .order_by("category__order", "code")
     )
@@ -43,7 +47,7 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
         verdict = result.verdict(str(service.uuid))
         if any(p.code in ("withdrawn", "ended", "not_started") for p in verdict.problems):
             continue
-        group = by_need[service.category.need_category]
+        group = by_need[service.category.top.need_category]
         if verdict.eligible and verdict.available:
             group["open"].append({"service": service})
         elif verdict.eligible:

@@ -97,7 +97,7 @@ def place_and_category_names() -> dict[str, rules.Texts]:
 def running_services(today: date | None = None) -> QuerySet[Service]:
     """Services offered now: active and within their period."""
     today = today or timezone.localdate()
-    return Service.objects.filter(is_active=True).filter(
+    return Service.objects.filter(is_active=True, organisation__is_active=True).filter(
         Q(starts_on__isnull=True) | Q(starts_on__lte=today), Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
 
@@ -170,8 +170,8 @@ def search_services(filters: SearchFilters, *, today: date | None = None) -> Que
 def services_page(services: QuerySet[Service], number: Any, size: int) -> tuple[Page[Any], list[Service]]:
     """One page of a search: its ids and the total in one narrow query, then only those rows read whole."""
     try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
+        wanted = min(max(1, int(number)), 1_000_000)  # past the end is handled below
+    except (TypeError, ValueError, OverflowError):
         wanted = 1
     narrow = services.annotate(total=Window(Count("pk"))).values_list("pk", "total")
     rows = list(narrow[(wanted - 1) * size : wanted * size])
@@ -223,7 +223,11 @@ _terms_lock = threading.Lock()
 
 
 def _load(
-    service: Service, month: date, governorates: dict[int, set[str]], districts: dict[int, set[str]]
+    service: Service,
+    month: date,
+    governorates: dict[int, set[str]],
+    districts: dict[int, set[str]],
+    withdrawn_providers: set[int],
 ) -> rules.Terms:
     return rules.Terms(
         key=str(service.uuid),
@@ -239,15 +243,16 @@ def _load(
         ends_on=service.ends_on,
         capacity=service.capacity_per_month,
         load=service.current_load if service.load_month == month else 0,
-        active=service.is_active,
+        active=service.is_active and service.organisation_id not in withdrawn_providers,
     )
 
 
 def service_index() -> rules.EligibilityIndex:
     """The terms of every service, kept in memory until a service changes (one small query to know)."""
     state = Service.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    organisations = Organisation.objects.aggregate(last=Max("updated_at"))
     month = timezone.localdate().replace(day=1)
-    key = (state["n"], state["last"], month)
+    key = (state["n"], state["last"], organisations["last"], month)
     with _terms_lock:
         if _terms_cache.key == key:
             return _terms_cache.index
@@ -271,7 +276,9 @@ def service_index() -> rules.EligibilityIndex:
         "load_month",
         "is_active",
     ]
-    terms = [_load(s, month, governorates, districts) for s in Service.objects.only(*fields).order_by("pk")]
+    withdrawn_providers = set(Organisation.objects.filter(is_active=False).values_list("pk", flat=True))
+    services = Service.objects.only(*fields, "organisation_id").order_by("pk")
+    terms = [_load(s, month, governorates, districts, withdrawn_providers) for s in services]
     index = rules.EligibilityIndex(terms)
     with _terms_lock:
         _terms_cache.key = key
@@ -392,6 +399,9 @@ def mapping(top: ServiceCategory, *, today: date | None = None) -> dict[str, Any
                 "governorate": governorate,
                 "districts": rows,
                 "needs": needs,
+                "needs_shown": total_shown(
+                    needs, [c.needs for _, c in rows] + [unplaced.get(governorate.pcode, 0)]
+                ),
                 "unplaced": unplaced.get(governorate.pcode, 0),
                 "unmet": unmet,
                 "gap_districts": sum(
@@ -415,3 +425,12 @@ def _level(needs: int, unmet: int) -> str:
 def shown_count(n: int) -> str:
     """A count of people as published: small cells suppressed."""
     return "0" if n == 0 else (f"<{SMALL_CELL}" if n < SMALL_CELL else str(n))
+
+
+def total_shown(total: int, parts: list[int]) -> str:
+    """A total beside its parts: when a part is suppressed, the total is rounded to ten ("≈20"), so that
+    subtracting the parts shown cannot give the suppressed one back."""
+    if not any(0 < part < SMALL_CELL for part in parts):
+        return shown_count(total)
+    rounded = max(SMALL_CELL * 2, round(total / 10) * 10)
+    return f"≈{rounded}"

@@ -793,7 +793,8 @@ def _as_date(value: Any) -> str | tuple[str] | None:
     text = _as_text(value)
     if text == "":
         return None
-    text = text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?", text) else text
+    # A spreadsheet may add midnight to a date ("2026-01-31 00:00:00"); nothing else follows a date.
+    text = text[:10] if re.fullmatch(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", text) else text
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from awda.catalogue import rules
-from awda.core.tables import open_table
+from awda.core.tables import FileProblem, open_table
 
 # One hashtag per column (HXL 1.1: https://hxlstandard.org/standard/1-1final/dictionary/).
 _LANG_HXL = {"ar": "+i_ar", "ckb": "+i_ckb", "en": "+i_en"}
@@ -63,9 +65,23 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER_OR_PHONE = re.compile(r"[+-]?[0-9][0-9 .]*")
+
+
 def _neutralised(text: str) -> str:
-    """A cell a spreadsheet would run as a formula is written as text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not text[1:2].isdigit() else text
+    """A cell a spreadsheet would run as a formula is written as text (CSV injection, OWASP).
+
+    Only a plain number or phone (+9647…, -3) keeps its sign unquoted; anything else that starts
+    like a formula gets a leading apostrophe, which spreadsheets show as text and ``read_rows`` removes.
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER_OR_PHONE.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _unneutralised(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_START) else text
 
 
 def to_csv(documents: Iterable[Mapping[str, Any]]) -> Iterator[str]:
@@ -100,8 +116,22 @@ def to_xlsx(documents: Iterable[Mapping[str, Any]]) -> bytes:
 
 
 def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """The rows of an uploaded catalogue, the HXL row left out; raises ``FileProblem`` for unreadable files."""
+    """The rows of an uploaded catalogue, the HXL row left out; raises ``FileProblem`` for unreadable files.
+
+    The columns must be exactly those of the catalogue's download: a misspelt column would otherwise
+    be read as empty, and an empty criterion opens a service to everyone.
+    """
     table = open_table(path, file_format)
+    headers = [header.strip() for header in table.headers]
+    unknown = [header for header in headers if header and header not in rules.FIELDS]
+    missing = [name for name in rules.FIELDS if name not in headers]
+    if unknown or missing:
+        parts = []
+        if unknown:
+            parts.append(_("Columns Awda does not know: %(columns)s.") % {"columns": ", ".join(unknown)})
+        if missing:
+            parts.append(_("Columns missing: %(columns)s.") % {"columns": ", ".join(missing)})
+        raise FileProblem(" ".join([*parts, str(_("Start from the catalogue's download."))]))
     for number, row in table.rows():
         values = [v for v in row.values() if v]
         if values and all(v.startswith("#") for v in values):
@@ -110,8 +140,5 @@ def read_rows(path: Path, file_format: str) -> Iterator[tuple[int, dict[str, str
             continue
         yield (
             number,
-            {
-                key.strip(): value.lstrip("'") if value.startswith("'") else value
-                for key, value in row.items()
-            },
+            {key.strip(): _unneutralised(value) for key, value in row.items()},
         )

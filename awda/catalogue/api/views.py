@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -98,7 +99,7 @@ class SearchInput(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         governorate, district = attrs.get("governorate"), attrs.get("district")
         if governorate is not None and district is not None and district.governorate_id != governorate.pcode:
-            raise serializers.ValidationError({"district": ["The district is not in this governorate."]})
+            raise serializers.ValidationError({"district": [_("The district is not in this governorate.")]})
         return attrs
 
 

@@ -109,12 +109,40 @@ def test_a_bad_file_imports_nothing_and_says_which_rows(
 
 
 def test_unreadable_files_and_wrong_types_are_refused_with_a_message(people: dict[str, User]) -> None:
-    assert "Upload a CSV or XLSX file." in _upload(people["admin"], b"x", "catalogue.pdf").content.decode()
+    wrong_type = _upload(people["admin"], b"x", "catalogue.pdf")
+    assert (wrong_type.status_code, "Upload a CSV or XLSX file." in wrong_type.content.decode()) == (
+        400,
+        True,
+    )
     broken = _upload(people["admin"], b"PK\x03\x04 not really a workbook", "catalogue.xlsx")
-    assert broken.status_code == 200
+    assert broken.status_code == 400
     assert Service.objects.count() == 0
     empty = _upload(people["admin"], _csv([]))
-    assert "The file has no services." in empty.content.decode()
+    assert (empty.status_code, "The file has no services." in empty.content.decode()) == (400, True)
+
+
+def test_a_misspelt_or_missing_column_refuses_the_file(
+    people: dict[str, User], publish: Callable[..., Service]
+) -> None:
+    # given a file where "min_age" is written "Min_Age" and "max_age" is left out: read as empty, they
+    # would open the service to everyone
+    service = publish()
+    text = _csv([service_document(min_age=60)]).decode("utf-8-sig")
+    header, _hxl, row = text.splitlines()
+    columns = header.split(",")
+    columns[columns.index("min_age")] = "Min_Age"
+    position = columns.index("max_age")
+    del columns[position]
+    cells = row.split(",")
+    del cells[position]
+    changed = "\n".join([",".join(columns), ",".join(cells)]).encode()
+    response = _upload(people["admin"], changed)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Columns Awda does not know: Min_Age." in page
+    assert "Columns missing: min_age, max_age." in page
+    service.refresh_from_db()
+    assert (service.criteria["min_age"], service.version) == (18, 1)
 
 
 def test_only_administrators_import(people: dict[str, User]) -> None:

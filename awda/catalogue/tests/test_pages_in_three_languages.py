@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from awda.accounts.enums import Role
-from awda.catalogue import actions
+from awda.catalogue import actions, rules
 from awda.catalogue.models import Service
 from awda.catalogue.tests.conftest import service_document
 from awda.portal.tests.untranslated import english_words
@@ -82,9 +82,11 @@ def test_staff_pages(
     )
     assert bad.status_code == 400
     _check(bad.content.decode(), language, "bad form")
+    header = ",".join(rules.FIELDS)
+    values = {"code": "x-y", "category": "nope", "governorates": "Atlantis"}
+    row = ",".join(values.get(name, "") for name in rules.FIELDS)
     problems = verified_client(admin).post(
-        "/catalogue/import/",
-        {"file": SimpleUploadedFile("c.csv", b"code,category,governorates\nx-y,nope,Atlantis\n")},
+        "/catalogue/import/", {"file": SimpleUploadedFile("c.csv", f"{header}\n{row}\n".encode())}
     )
     assert problems.status_code == 400
     _check(problems.content.decode(), language, "bad import")

@@ -230,7 +230,6 @@ def form_sections(user: User) -> list[tuple[Any, list[Field]]]:
                     "int",
                     help=gettext_lazy("Leave empty when there is no fixed limit."),
                 ),
-                Field("current_load", gettext_lazy("Places taken this month"), "int"),
                 Field(
                     "cost",
                     gettext_lazy("Cost"),
@@ -347,7 +346,9 @@ def _service_form(request: HttpRequest, user: User, service: Service | None) -> 
 
 
 def _labels(user: User) -> dict[str, str]:
-    return {field.name: str(field.label) for _title, fields in form_sections(user) for field in fields}
+    labels = {field.name: str(field.label) for _title, fields in form_sections(user) for field in fields}
+    labels["current_load"] = str(_("Places taken this month"))  # kept on the service's page, not in the form
+    return labels
 
 
 _LATIN_FIELDS = frozenset({"code", "phone", "email", "hours_opens", "hours_closes", "starts_on", "ends_on"})
@@ -481,13 +482,16 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         name = (upload.name or "").lower() if upload is not None else ""
         file_format = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
+        refusal = ""
         if upload is None:
-            messages.error(request, _("Choose a file."))
+            refusal = _("Choose a file.")
         elif not file_format:
-            messages.error(request, _("Upload a CSV or XLSX file."))
+            refusal = _("Upload a CSV or XLSX file.")
         elif upload.size is not None and upload.size > MAX_UPLOAD:
-            messages.error(request, _("The file is larger than 10 MB."))
-        else:
+            refusal = _("The file is larger than 10 MB.")
+        if refusal:
+            messages.error(request, refusal)
+        if not refusal and upload is not None:
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / f"catalogue.{file_format}"
                 with path.open("wb") as handle:
@@ -496,17 +500,21 @@ def catalogue_import(request: HttpRequest) -> HttpResponse:
                 try:
                     rows = list(spreadsheets.read_rows(path, file_format))
                     counts = actions.services_import(
-                        actor=user, rows=rows, note=_("Imported from %(file)s") % {"file": upload.name}
+                        actor=user,
+                        rows=rows,
+                        note=(_("Imported from %(file)s") % {"file": upload.name})[:255],
                     )
                 except FileProblem as problem:
-                    messages.error(request, str(problem))
+                    refusal = str(problem)
+                    messages.error(request, refusal)
                 except AwdaError as error:
-                    messages.error(request, str(error.message))
+                    refusal = str(error.message)
+                    messages.error(request, refusal)
                     context["problems"] = sorted(error.fields.items(), key=lambda item: _row_key(item[0]))
                 else:
                     context["counts"] = counts
                     messages.success(request, _("The catalogue was imported."))
-        status = 400 if context["problems"] is not None else 200
+        status = 400 if context["problems"] is not None or refusal else 200
         return render(request, "catalogue/import.html", context, status=status)
     return render(request, "catalogue/import.html", context)
 

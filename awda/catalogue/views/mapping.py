@@ -61,7 +61,7 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
             "level": levels[row["level"]],
             "gaps": row["gap_districts"],
             "districts": len(row["districts"]),
-            "needs": shown_count(row["needs"]),
+            "needs": row["needs_shown"],
         }
     svg = governorate_map_svg(
         classes={row["governorate"].pcode: f"level-{row['level']}" for row in result["governorates"]},
@@ -83,7 +83,6 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
             "levels": levels,
             "rows": result["governorates"],
             "gap_labels": dict(enums.Gap.choices),
-            "shown": shown_count,
         },
     )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -103,6 +104,8 @@ def organisation_edit(request: HttpRequest, organisation_uuid: Any) -> HttpRespo
                 "governorate": o.governorate_id,
                 "district": o.district_id,
                 "address_ar": o.address_ar,
+                "address_ckb": o.address_ckb,
+                "address_en": o.address_en,
                 "phone": o.phone,
             }
             for o in organisation.offices.all()
@@ -112,7 +115,14 @@ def organisation_edit(request: HttpRequest, organisation_uuid: Any) -> HttpRespo
         data,
         prefix="focal",
         initial=[
-            {"name": f.name, "title_ar": f.title_ar, "phone": f.phone, "email": f.email}
+            {
+                "name": f.name,
+                "title_ar": f.title_ar,
+                "title_ckb": f.title_ckb,
+                "title_en": f.title_en,
+                "phone": f.phone,
+                "email": f.email,
+            }
             for f in organisation.focal_points.all()
         ],
     )
@@ -124,10 +134,11 @@ def organisation_edit(request: HttpRequest, organisation_uuid: Any) -> HttpRespo
             f.cleaned_data for f in focal_points if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         try:
-            actions.organisation_update(actor=user, organisation=organisation, data=form.cleaned_data)
-            actions.organisation_contacts_save(
-                actor=user, organisation=organisation, offices=kept_offices, focal_points=kept_people
-            )
+            with transaction.atomic():  # the description and the contacts are saved together or not at all
+                actions.organisation_update(actor=user, organisation=organisation, data=form.cleaned_data)
+                actions.organisation_contacts_save(
+                    actor=user, organisation=organisation, offices=kept_offices, focal_points=kept_people
+                )
         except AwdaError as error:
             add_error_to_form(form, error)
         else:

@@ -18,7 +18,7 @@ def test_loading_every_page_and_api_leaves_the_linkage_engine_out() -> None:
         "print(sorted(m for m in ('pandas', 'duckdb', 'splink') if m in sys.modules))"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603  (our own interpreter and code)
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "[]"
