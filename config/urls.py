@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from awda.accounts.api import views as accounts_api
+from awda.catalogue.api import proposals as catalogue_proposals_api
 from awda.catalogue.api import views as catalogue_api
 from awda.exchange.api import urls as exchange_api
 from awda.geo.api import views as geo_api
@@ -51,6 +52,17 @@ api_v1 = [
     path("geo/sub-districts/", geo_api.SubDistrictListApi.as_view(), name="sub_districts"),
     path("geo/countries/", geo_api.CountryListApi.as_view(), name="countries"),
     path("services/", catalogue_api.ServiceListApi.as_view(), name="services"),
+    path("services/proposals/", catalogue_proposals_api.ProposalListApi.as_view(), name="service_proposals"),
+    path(
+        "services/proposals/<uuid:change_uuid>/decision/",
+        catalogue_proposals_api.ProposalDecisionApi.as_view(),
+        name="service_proposal_decision",
+    ),
+    path(
+        "services/<uuid:service_uuid>/proposals/",
+        catalogue_proposals_api.ServiceProposalApi.as_view(),
+        name="service_proposal",
+    ),
     path("services/<uuid:service_uuid>/", catalogue_api.ServiceDetailApi.as_view(), name="service"),
     path("service-categories/", catalogue_api.ServiceCategoryListApi.as_view(), name="service_categories"),
     *exchange_api.urlpatterns,
