@@ -76,6 +76,7 @@ def organisation_sync_institution(*, institution: Institution) -> Organisation:
         for key, value in names.items():
             setattr(organisation, key, value)
         organisation.save()
+        refresh_search_text(organisation.services.all())
     return organisation
 
 
@@ -144,6 +145,8 @@ def organisation_update(*, actor: User, organisation: Organisation, data: Mappin
         for key in changed:
             setattr(organisation, key, data[key])
         organisation.save()
+        if {"name_ar", "name_ckb", "name_en", "acronym"} & set(changed):
+            refresh_search_text(organisation.services.all())
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=organisation, fields=changed)
     return organisation
 
@@ -321,6 +324,14 @@ def search_text_of(doc: Mapping[str, Any]) -> str:
         for place in model.objects.filter(pcode__in=codes):
             parts += [place.name_ar, place.name_ckb, place.name_en]
     return " ".join(dict.fromkeys(normalize_name(part) for part in parts if part))
+
+
+def refresh_search_text(services: Iterable[Service]) -> None:
+    """Search words follow a renamed provider or category (a few hundred services at most)."""
+    for service in services:
+        text = search_text_of(service_document(service))
+        if text != service.search_text:
+            Service.objects.filter(pk=service.pk).update(search_text=text)
 
 
 def _apply(service: Service | None, doc: Mapping[str, Any], *, apply_load: bool = False) -> Service:
@@ -847,6 +858,10 @@ def service_category_save(
             for key, value in values.items():
                 setattr(category, key, value)
             category.save()
+            if {"name_ar", "name_ckb", "name_en"} & set(changed):
+                refresh_search_text(
+                    Service.objects.filter(models_q(category=category) | models_q(category__parent=category))
+                )
             if category.parent_id is None:
                 category.subcategories.exclude(need_category=category.need_category).update(
                     need_category=category.need_category

@@ -125,3 +125,14 @@ def test_programmes_with_funder_and_period(people: dict[str, User], world: dict[
     assert sorted(programme.governorates.values_list("pcode", flat=True)) == ["IQG02", "IQG17"]
     public = client.get(f"/services/providers/{molsa.uuid}/").content.decode()
     assert "Livelihoods in the south" in public and "funded by European Reintegration Facility" in public
+
+
+def test_search_follows_a_renamed_provider(publish: Any, world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    publish()
+    institution = Institution.objects.get(code="molsa")
+    institution.name_en = "Ministry of Labour and Social Affairs"
+    institution.save()
+    found = Client().get("/api/v1/services/?q=social affairs").json()["results"]
+    assert [item["code"] for item in found] == ["molsa-docs-karkh"]
