@@ -88,7 +88,9 @@ class ProposalListApi(APIView):
 class ServiceProposalApi(APIView):
     """POST: propose a change of a service (the body is its whole flat document)."""
 
-    @extend_schema(request=_DOCUMENT, responses={201: ProposalOutput})
+    @extend_schema(
+        request=_DOCUMENT, responses={201: ProposalOutput}, operation_id="services_proposal_change"
+    )
     def post(self, request: Request, service_uuid: str) -> Response:
         user = _provider(request)
         try:

@@ -162,6 +162,8 @@ class ServiceDetailApi(generics.RetrieveAPIView):
 
 
 class ServiceCategoryOutput(serializers.ModelSerializer):
+    # A plain code: the registry's need choices already have their enum in the schema.
+    need_category = serializers.CharField(read_only=True)
     parent = serializers.SlugRelatedField[ServiceCategory](slug_field="code", read_only=True)  # type: ignore[assignment]
 
     class Meta:
