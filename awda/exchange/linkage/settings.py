@@ -18,7 +18,7 @@ class LinkageSettings:
     u_max_pairs: float = 1e7
     """Random pairs drawn to estimate the u probabilities (how often non-matches agree)."""
     seed: int = 7
-    memory_limit: str | None = "6GB"
+    memory_limit: str | None = "4GB"
     """DuckDB's memory limit; beyond it DuckDB spills to ``temp_directory``."""
     temp_directory: str | None = None
     threads: int | None = None
