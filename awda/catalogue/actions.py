@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q as models_q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from awda.accounts.models import Institution, User
@@ -23,22 +22,17 @@ from awda.catalogue.models import (
     ServiceChange,
     ServiceVersion,
 )
-from awda.catalogue.queries import known_codes
+from awda.catalogue.queries import forget, known_codes
 from awda.core import audit
 from awda.core.errors import AwdaError, Conflict, PermissionDenied
-from awda.core.models import AuditAction
+from awda.core.models import AuditAction, active_language
 from awda.geo.models import District, Governorate
 from awda.registry.names import normalize_name
 
 
-def _lang() -> str:
-    language = (get_language() or "ar").split("-")[0]
-    return language if language in rules.LANGUAGES else "ar"
-
-
 def field_errors(errors: Mapping[str, Sequence[rules.Texts]]) -> dict[str, list[Any]]:
     """Rule errors (three languages each) as the user's language, for AwdaError and forms."""
-    lang = _lang()
+    lang = active_language()
     return {name: [texts[lang] for texts in messages] for name, messages in errors.items()}
 
 
@@ -457,23 +451,33 @@ def service_propose(
     return change
 
 
+def _pending_locked(change: ServiceChange) -> ServiceChange:
+    """The proposal, locked until the end of the transaction, if nobody has decided on it yet."""
+    change = ServiceChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != enums.ChangeStatus.PENDING:
+        raise Conflict(_("This proposal has already been reviewed or withdrawn."))
+    return change
+
+
 def service_change_approve(*, actor: User, change: ServiceChange, note: str = "") -> Service:
     """An administrator publishes a proposal: the service takes it, and its history gains a version."""
     if not has_capability(actor, Capability.MANAGE_CATALOGUE):
         raise PermissionDenied(_("Only administrators of the catalogue review services."))
     with transaction.atomic():
-        change = ServiceChange.objects.select_for_update().get(pk=change.pk)
-        if change.status != enums.ChangeStatus.PENDING:
-            raise Conflict(_("This proposal has already been reviewed or withdrawn."))
+        change = _pending_locked(change)
         service = Service.objects.select_for_update().get(pk=change.service_id) if change.service_id else None
         if service is not None and service.version != change.base_version:
             raise Conflict(
                 _("The service has changed since this proposal was made; return it to the provider.")
             )
         doc = _check(change.document)
-        if _code_taken(doc["code"], service) and service is not None:
-            raise AwdaError(_("Another service already has this code."), code="invalid")
-        if service is None and Service.objects.filter(code=doc["code"]).exists():
+        # The proposal's own code is still among the pending ones, so only published services count here.
+        others = Service.objects.filter(code=doc["code"])
+        if service is not None:
+            others = others.exclude(pk=service.pk)
+        if others.exists():
+            if service is not None:
+                raise AwdaError(_("Another service already has this code."), code="invalid")
             raise Conflict(_("Another service already has this code."))
         service = _apply(service, doc)
         doc = _as_applied(doc, service)
@@ -505,9 +509,7 @@ def service_change_reject(*, actor: User, change: ServiceChange, note: str) -> S
             fields={"note": [_("Say what the provider should change.")]},
         )
     with transaction.atomic():
-        change = ServiceChange.objects.select_for_update().get(pk=change.pk)
-        if change.status != enums.ChangeStatus.PENDING:
-            raise Conflict(_("This proposal has already been reviewed or withdrawn."))
+        change = _pending_locked(change)
         change.status = enums.ChangeStatus.REJECTED
         change.reviewed_by = actor
         change.reviewed_at = timezone.now()
@@ -521,9 +523,7 @@ def service_change_withdraw(*, actor: User, change: ServiceChange) -> ServiceCha
     if not _may_propose_for(actor, change.organisation):
         raise PermissionDenied(_("You may withdraw only your own organisation's proposals."))
     with transaction.atomic():
-        change = ServiceChange.objects.select_for_update().get(pk=change.pk)
-        if change.status != enums.ChangeStatus.PENDING:
-            raise Conflict(_("This proposal has already been reviewed or withdrawn."))
+        change = _pending_locked(change)
         change.status = enums.ChangeStatus.WITHDRAWN
         change.save()
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=change, fields=["status"])
@@ -612,7 +612,7 @@ def services_import(
     checked: list[tuple[int, dict[str, Any]]] = []
     problems: dict[str, list[Any]] = {}
     seen: dict[str, int] = {}
-    lang = _lang()
+    lang = active_language()
     for row_number, row in rows:
         result = rules.validate_document(row, known)
         for name, messages in result.errors.items():
@@ -867,4 +867,5 @@ def service_category_save(
                     need_category=category.need_category
                 )
             audit.record(actor=actor, action=AuditAction.UPDATE, obj=category, fields=changed)
+    forget("categories")  # this process shows the change at once; others within a minute
     return category

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from awda.accounts.models import User
 from awda.catalogue.queries import eligibility_for, person_of, place_and_category_names, running_services
-from awda.catalogue.views.common import lang
+from awda.core.models import active_language
 from awda.registry import rules as registry_rules
 from awda.registry.categorisation import returnee_facts
 from awda.registry.models import Returnee
@@ -37,7 +37,7 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
         .order_by("category__order", "code")
     )
     names = place_and_category_names()
-    language = lang()
+    language = active_language()
     by_need: dict[str, dict[str, list[Any]]] = defaultdict(
         lambda: {"open": [], "full": [], "closed": [], "elsewhere": []}
     )

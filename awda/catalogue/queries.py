@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,20 +26,25 @@ from awda.registry.names import normalize_name
 SMALL_CELL = 5
 
 
-def known_codes() -> rules.Known:
-    """Every code a service description may name, with the names of places and categories."""
+def _names() -> dict[str, rules.Texts]:
+    """Names of P-codes and registry categories in three languages, read from the database."""
     names: dict[str, rules.Texts] = {}
-    place_names: dict[str, str] = {}
-    governorates: set[str] = set()
-    district_governorate: dict[str, str] = {}
-    for gov in Governorate.objects.all():
-        governorates.add(gov.pcode)
-        names[gov.pcode] = {"ar": gov.name_ar, "ckb": gov.name_ckb, "en": gov.name_en}
-    for dist in District.objects.all():
-        district_governorate[dist.pcode] = dist.governorate_id
-        names[dist.pcode] = {"ar": dist.name_ar, "ckb": dist.name_ckb, "en": dist.name_en}
+    for model in (Governorate, District):
+        for place in model.objects.all():
+            names[place.pcode] = {"ar": place.name_ar, "ckb": place.name_ckb, "en": place.name_en}
+    for category in Category.objects.all():
+        names[category.code] = {"ar": category.name_ar, "ckb": category.name_ckb, "en": category.name_en}
+    return names
+
+
+def known_codes() -> rules.Known:
+    """Every code a service description may name, with the names of places and categories (read afresh)."""
+    names = _names()
+    governorates = set(Governorate.objects.values_list("pcode", flat=True))
+    district_governorate = dict(District.objects.values_list("pcode", "governorate_id"))
     # A name shared by a governorate and its chief district (Baghdad…) means the governorate when
     # typed; such a district is still found by its P-code.
+    place_names: dict[str, str] = {}
     for pcode in [*district_governorate, *sorted(governorates)]:
         for text in names[pcode].values():
             place_names[normalize_name(text)] = pcode
@@ -47,14 +53,6 @@ def known_codes() -> rules.Known:
     for category in ServiceCategory.objects.filter(is_active=True):
         for text in (category.code, category.name_ar, category.name_ckb, category.name_en):
             service_categories[normalize_name(text)] = category.code
-    category_conditions: dict[str, Any] = {}
-    for registry_category in Category.objects.filter(is_active=True):
-        category_conditions[registry_category.code] = registry_category.condition
-        names[registry_category.code] = {
-            "ar": registry_category.name_ar,
-            "ckb": registry_category.name_ckb,
-            "en": registry_category.name_en,
-        }
     return rules.Known(
         organisations=frozenset(Organisation.objects.filter(is_active=True).values_list("code", flat=True)),
         programmes=dict(Programme.objects.values_list("code", "organisation__code")),
@@ -62,30 +60,31 @@ def known_codes() -> rules.Known:
         governorates=frozenset(governorates),
         district_governorate=district_governorate,
         place_names=place_names,
-        category_conditions=category_conditions,
+        category_conditions=dict(Category.objects.filter(is_active=True).values_list("code", "condition")),
         names=names,
     )
 
 
-_names_memo: dict[str, tuple[float, dict[str, rules.Texts]]] = {}
+_memo: dict[str, tuple[float, Any]] = {}
+
+
+def remembered(key: str, load: Callable[[], Any], seconds: float = 60) -> Any:
+    """Configuration read once a minute per process (names, the taxonomy, Iraq's places change rarely)."""
+    now = time.monotonic()
+    found = _memo.get(key)
+    if found is None or now - found[0] > seconds:
+        found = (now, load())
+        _memo[key] = found
+    return found[1]
+
+
+def forget(key: str) -> None:
+    _memo.pop(key, None)
 
 
 def place_and_category_names() -> dict[str, rules.Texts]:
-    """Names of P-codes and registry categories in three languages, for the sentences of ``rules``.
-
-    Kept in the process for a minute: every card of a page asks, and the names change rarely.
-    """
-    now = time.monotonic()
-    memo = _names_memo.get("names")
-    if memo is not None and now - memo[0] < 60:
-        return memo[1]
-    names: dict[str, rules.Texts] = {}
-    for model in (Governorate, District):
-        for place in model.objects.all():
-            names[place.pcode] = {"ar": place.name_ar, "ckb": place.name_ckb, "en": place.name_en}
-    for category in Category.objects.all():
-        names[category.code] = {"ar": category.name_ar, "ckb": category.name_ckb, "en": category.name_en}
-    _names_memo["names"] = (now, names)
+    """``_names`` kept in the process for a minute: every card of a page asks for them."""
+    names: dict[str, rules.Texts] = remembered("names", _names)
     return names
 
 
@@ -141,7 +140,9 @@ def search_services(filters: SearchFilters, *, today: date | None = None) -> Que
     """
     services = running_services(today)
     if filters.category is not None:
-        services = services.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+        # By code: the category may come from the per-process copy of the taxonomy (``remembered``).
+        code = filters.category.code
+        services = services.filter(Q(category__code=code) | Q(category__parent__code=code))
     whens = []
     if filters.district is not None:
         local = _listing(district=filters.district.pcode)

@@ -44,9 +44,14 @@ class TranslatedNameMixin:
         return self.name
 
 
+def active_language() -> str:
+    """The language of the current request as Awda names it (``ar``, ``ckb`` or ``en``)."""
+    return (get_language() or "ar").split("-")[0]
+
+
 def localized(obj: object, field: str, language: str | None = None) -> str:
     """The text of ``field`` in the active language, falling back to Arabic, then English."""
-    language = (language or get_language() or "ar").split("-")[0]
+    language = language or active_language()
     for code in (language, "ar", "en", "ckb"):
         value = getattr(obj, f"{field}_{code}", "")
         if value:

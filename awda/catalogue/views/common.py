@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from awda.catalogue import enums, rules
 from awda.catalogue.models import Organisation, Programme, Service, ServiceCategory
-from awda.catalogue.queries import place_and_category_names
+from awda.catalogue.queries import place_and_category_names, remembered
+from awda.core.models import active_language
 from awda.geo.models import District, Governorate
 from awda.registry import rules as registry_rules
-
-
-def lang() -> str:
-    language = (get_language() or "ar").split("-")[0]
-    return language if language in rules.LANGUAGES else "ar"
 
 
 def coverage_text(service: Service) -> str:
@@ -32,7 +26,7 @@ def coverage_text(service: Service) -> str:
     else:
         codes = codes + service.district_codes  # type: ignore[attr-defined]
     names = place_and_category_names()
-    language = lang()
+    language = active_language()
     return _("; ").join(names[code][language] if code in names else code for code in codes)
 
 
@@ -57,7 +51,7 @@ def who_for(service: Service) -> list[str]:
     """The eligibility criteria as sentences; empty when the service is open to every returnee."""
     criteria = rules.Criteria.from_dict(service.criteria or {})
     names = place_and_category_names()
-    language = lang()
+    language = active_language()
     out: list[str] = []
     if criteria.min_age is not None and criteria.max_age is not None:
         out.append(_("Aged %(min)s to %(max)s") % {"min": criteria.min_age, "max": criteria.max_age})
@@ -85,19 +79,6 @@ def who_for(service: Service) -> list[str]:
     return out
 
 
-_memo: dict[str, tuple[float, Any]] = {}
-
-
-def _remembered(key: str, load: Any) -> Any:
-    """Configuration read once a minute per process (the taxonomy and Iraq's places change rarely)."""
-    now = time.monotonic()
-    found = _memo.get(key)
-    if found is None or now - found[0] > 60:
-        found = (now, load())
-        _memo[key] = found
-    return found[1]
-
-
 def category_choices() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
     def load() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
         tops = list(ServiceCategory.objects.filter(parent__isnull=True, is_active=True).order_by("order"))
@@ -107,7 +88,7 @@ def category_choices() -> list[tuple[ServiceCategory, list[ServiceCategory]]]:
             subs.setdefault(sub.parent_id, []).append(sub)
         return [(top, subs.get(top.pk, [])) for top in tops]
 
-    return list(_remembered("categories", load))
+    return list(remembered("categories", load))
 
 
 def place_choices() -> list[tuple[Governorate, list[District]]]:
@@ -117,7 +98,7 @@ def place_choices() -> list[tuple[Governorate, list[District]]]:
             districts.setdefault(district.governorate_id, []).append(district)
         return [(gov, districts.get(gov.pcode, [])) for gov in Governorate.objects.order_by("pcode")]
 
-    return list(_remembered("places", load))
+    return list(remembered("places", load))
 
 
 def service_card(service: Service) -> dict[str, Any]:
@@ -131,22 +112,31 @@ def service_card(service: Service) -> dict[str, Any]:
     }
 
 
-def shown_value(name: str, value: Any) -> str:
-    """A value of a service document as a reader says it: names instead of codes, in their language."""
-    language = lang()
+def value_names() -> dict[str, dict[str, str]]:
+    """The names of providers, programmes and kinds of service by code, read once for a whole table."""
+    return {
+        "organisation": {
+            o.code: o.name for o in Organisation.objects.only("code", "name_ar", "name_ckb", "name_en")
+        },
+        "programme": {
+            p.code: p.name for p in Programme.objects.only("code", "name_ar", "name_ckb", "name_en")
+        },
+        "category": {item.code: item.name for top, subs in category_choices() for item in (top, *subs)},
+    }
+
+
+def shown_value(name: str, value: Any, names: dict[str, dict[str, str]]) -> str:
+    """A value of a service document as a reader says it: names instead of codes, in their language.
+
+    ``names`` is ``value_names()``, read once by the caller for all the values it shows.
+    """
+    language = active_language()
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
-    if name == "organisation":
-        organisation = Organisation.objects.filter(code=value).first()
-        return organisation.name if organisation else str(value)
-    if name == "programme":
-        programme = Programme.objects.filter(code=value).first()
-        return programme.name if programme else str(value)
-    if name == "category":
-        categories = {item.code: item for top, subs in category_choices() for item in (top, *subs)}
-        return categories[value].name if value in categories else str(value)
+    if name in names:
+        return names[name].get(value, str(value))
     if name == "cost":
         return str(dict(enums.Cost.choices).get(value, value))
     if name == "languages":

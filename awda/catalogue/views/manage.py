@@ -22,9 +22,10 @@ from awda.catalogue import actions, enums, rules, spreadsheets
 from awda.catalogue.access import access_change_by_id, access_service_for_editing, is_reviewer, may_provide
 from awda.catalogue.models import Organisation, Programme, Service, ServiceChange
 from awda.catalogue.queries import search_services
-from awda.catalogue.views.common import category_choices, lang, place_choices, shown_value
+from awda.catalogue.views.common import category_choices, place_choices, shown_value, value_names
 from awda.catalogue.views.public import filters_from
 from awda.core.errors import AwdaError
+from awda.core.models import active_language
 from awda.core.tables import FileProblem
 from awda.registry import rules as registry_rules
 from awda.registry.models import Category
@@ -98,7 +99,7 @@ class Field:
 
 
 def _fact_choices(fact: str) -> tuple[tuple[str, str], ...]:
-    language = lang()
+    language = active_language()
     return tuple((value, texts[language]) for value, texts in registry_rules.FACTS[fact].choices.items())
 
 
@@ -355,7 +356,10 @@ _LATIN_FIELDS = frozenset({"code", "phone", "email", "hours_opens", "hours_close
 
 
 def _diff(
-    labels: dict[str, str], before: dict[str, Any] | None, after: dict[str, Any]
+    labels: dict[str, str],
+    names: dict[str, dict[str, str]],
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
 ) -> list[tuple[str, str, str, bool, str]]:
     """Each field as (label, before, after, changed, script), values said with names, not codes.
 
@@ -368,8 +372,8 @@ def _diff(
         new = after.get(name)
         changed = before is not None and spreadsheets.cell(old) != spreadsheets.cell(new)
         script = "en" if name.endswith("_en") else "ltr" if name in _LATIN_FIELDS else ""
-        shown_old = shown_value(name, old) if before is not None else ""
-        rows.append((labels.get(name, name), shown_old, shown_value(name, new), changed, script))
+        shown_old = shown_value(name, old, names) if before is not None else ""
+        rows.append((labels.get(name, name), shown_old, shown_value(name, new, names), changed, script))
     return rows
 
 
@@ -405,6 +409,7 @@ def change_page(request: HttpRequest, change_uuid: Any) -> HttpResponse:
             "change": change,
             "rows": _diff(
                 _labels(user),
+                value_names(),
                 current if change.status == enums.ChangeStatus.PENDING else None,
                 change.document,
             ),
@@ -425,11 +430,15 @@ def service_history(request: HttpRequest, service_uuid: Any) -> HttpResponse:
     service = access_service_for_editing(user, service_uuid)
     versions = list(service.versions.select_related("approved_by", "change__proposed_by").order_by("-number"))
     labels = _labels(user)
+    names = value_names()
     entries = []
     for index, version in enumerate(versions):
         previous = versions[index + 1].document if index + 1 < len(versions) else None
         entries.append(
-            {"version": version, "changes": [r for r in _diff(labels, previous, version.document) if r[3]]}
+            {
+                "version": version,
+                "changes": [r for r in _diff(labels, names, previous, version.document) if r[3]],
+            }
         )
     return render(
         request,
