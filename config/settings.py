@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "awda.accounts",
     "awda.registry",
     "awda.catalogue",
+    "awda.referrals",
     "awda.exchange",
     "awda.portal",
 ]
@@ -242,6 +243,13 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "awda@localhost")
+# Links in emails point here; SMS goes through a pluggable gateway (none by default).
+AWDA_BASE_URL = env_str("AWDA_BASE_URL", "http://127.0.0.1:8000")
+AWDA_SMS_BACKEND = env_str("AWDA_SMS_BACKEND", "awda.core.notifications.NoSmsBackend")
+# Working days for referral deadlines: Iraq's weekend is Friday and Saturday (Monday = 0).
+AWDA_WEEKEND_DAYS = (4, 5)
+# Days an accepted referral may stay open before supervisors hear it is overdue.
+AWDA_REFERRAL_COMPLETION_DAYS = env_int("AWDA_REFERRAL_COMPLETION_DAYS", 30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers; production adds HTTPS-only cookies and HSTS.

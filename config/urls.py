@@ -8,6 +8,7 @@ from awda.catalogue.api import proposals as catalogue_proposals_api
 from awda.catalogue.api import views as catalogue_api
 from awda.exchange.api import urls as exchange_api
 from awda.geo.api import views as geo_api
+from awda.referrals.api import urls as referrals_api
 from awda.registry.api import views as registry_api
 
 api_v1 = [
@@ -66,6 +67,7 @@ api_v1 = [
     path("services/<uuid:service_uuid>/", catalogue_api.ServiceDetailApi.as_view(), name="service"),
     path("service-categories/", catalogue_api.ServiceCategoryListApi.as_view(), name="service_categories"),
     *exchange_api.urlpatterns,
+    *referrals_api.urlpatterns,
 ]
 
 urlpatterns = [
@@ -75,6 +77,7 @@ urlpatterns = [
     path("", include("awda.accounts.urls")),
     path("", include("awda.registry.urls")),
     path("", include("awda.catalogue.urls")),
+    path("referrals/", include("awda.referrals.urls")),
     path("exchange/", include("awda.exchange.urls")),
     path("", include("awda.portal.urls")),
 ]

@@ -28,6 +28,9 @@ class Capability(StrEnum):
     PROPOSE_SERVICES = "services.propose"  # the own institution's services, published after review
     MANAGE_CATALOGUE = "catalogue.manage"  # review of proposals, organisations, taxonomy, imports
     VIEW_MAPPING = "catalogue.mapping"  # services against needs by place (aggregates only)
+    REFER = "referrals.refer"  # refer and transfer cases of the own scope; keep their plans
+    RECEIVE_REFERRALS = "referrals.receive"  # answer and serve referrals addressed to the own institution
+    APPROVE_PLANS = "plans.approve"  # approve reintegration plans of the own unit
 
 
 _STAFF = {Capability.USE_API}
@@ -40,6 +43,8 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REGISTER_RECORDS,
             Capability.EDIT_RECORDS,
             Capability.VIEW_SENSITIVE,
+            Capability.REFER,
+            Capability.RECEIVE_REFERRALS,
         }
     ),
     Role.SUPERVISOR: frozenset(
@@ -54,9 +59,12 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_STATISTICS,
             Capability.PROPOSE_SERVICES,
             Capability.VIEW_MAPPING,
+            Capability.REFER,
+            Capability.RECEIVE_REFERRALS,
+            Capability.APPROVE_PLANS,
         }
     ),
-    Role.SERVICE_PROVIDER: frozenset({*_STAFF, Capability.PROPOSE_SERVICES}),
+    Role.SERVICE_PROVIDER: frozenset({*_STAFF, Capability.PROPOSE_SERVICES, Capability.RECEIVE_REFERRALS}),
     Role.EMPLOYER: frozenset(_STAFF),
     Role.ANALYST: frozenset({*_STAFF, Capability.VIEW_STATISTICS, Capability.VIEW_MAPPING}),
     Role.COMMITTEE_SECRETARIAT: frozenset({*_STAFF, Capability.VIEW_STATISTICS, Capability.VIEW_MAPPING}),

@@ -869,3 +869,19 @@ def service_category_save(
             audit.record(actor=actor, action=AuditAction.UPDATE, obj=category, fields=changed)
     forget("categories")  # this process shows the change at once; others within a minute
     return category
+
+
+def service_take_place(*, service: Service) -> bool:
+    """One place of this month taken by an accepted referral (awda.referrals checks who may accept).
+
+    Returns False when the service was already full. The row changes without touching ``updated_at``,
+    so the eligibility index is not rebuilt for every acceptance; rankings read places afresh.
+    """
+    month = _this_month()
+    with transaction.atomic():
+        locked = Service.objects.select_for_update().get(pk=service.pk)
+        load = locked.current_load if locked.load_month == month else 0
+        if locked.capacity_per_month is not None and load >= locked.capacity_per_month:
+            return False
+        Service.objects.filter(pk=locked.pk).update(current_load=load + 1, load_month=month)
+    return True

@@ -70,6 +70,8 @@ class Organisation(TranslatedNameMixin, PublicModel):
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The service level for referrals: working days to answer before a referral expires.
+    referral_response_days = models.PositiveSmallIntegerField(_("days to answer a referral"), default=5)
 
     class Meta:
         ordering = ["code"]

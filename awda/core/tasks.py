@@ -22,3 +22,11 @@ def audit_verify_task(context: TaskContext) -> dict[str, Any]:
         outcome.update(seq=broken.seq, reason=broken.reason, expected_seq=broken.expected_seq)
     progress.progress_finish(task_id=task_id, outcome=outcome)
     return outcome
+
+
+@task()
+def deliver_notification_task(notification_id: int) -> None:
+    """Send a notification by email and SMS (the row in the app exists already)."""
+    from awda.core.notifications import deliver
+
+    deliver(notification_id)

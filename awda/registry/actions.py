@@ -24,6 +24,10 @@ from awda.registry.enums import (
     ClosureReason,
     ConsentPurpose,
     DuplicateDecisionKind,
+    NeedCategory,
+    NeedPriority,
+    NeedUrgency,
+    SharedField,
 )
 from awda.registry.models import (
     CaseEvent,
@@ -283,11 +287,26 @@ def _record_consent(returnee: Returnee, actor: Any, data: Mapping[str, Any]) -> 
     Consent.objects.filter(returnee=returnee, purpose=purpose, withdrawn_at__isnull=True, **target).update(
         withdrawn_at=timezone.now(), withdrawn_by=actor if getattr(actor, "pk", None) else None
     )
+    whole_record = bool(data.get("whole_record", True))
+    fields = sorted({str(f) for f in data.get("fields") or ()})
+    sharing = purpose in (ConsentPurpose.SHARING_INSTITUTION, ConsentPurpose.SHARING_INSTITUTION_TYPE)
+    if sharing and not whole_record:
+        unknown = [f for f in fields if f not in SharedField.values]
+        if unknown:
+            raise _field_error(
+                "fields", _("Unknown part of the record: %(part)s.") % {"part": ", ".join(unknown)}
+            )
+        if not fields:
+            raise _field_error("fields", _("Choose the parts of the record the person agrees to share."))
+    if not sharing:
+        whole_record, fields = True, []
     consent = Consent.objects.create(
         uuid=uuid.uuid4(),
         returnee=returnee,
         purpose=purpose,
         granted=bool(data["granted"]),
+        whole_record=whole_record,
+        fields=[] if whole_record else fields,
         shared_with=shared_with if purpose == ConsentPurpose.SHARING_INSTITUTION else None,
         shared_with_type=shared_with_type if purpose == ConsentPurpose.SHARING_INSTITUTION_TYPE else "",
         method=data["method"],
@@ -587,6 +606,78 @@ def case_reassign(*, actor: User, returnee: Returnee, owner: User) -> Returnee:
         locked.save(update_fields=["owner", "version", "updated_at"])
         _event(locked, actor, CaseEventKind.REASSIGNED, {"owner": owner.username})
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["owner"])
+    return locked
+
+
+def needs_assess(*, actor: User, returnee: Returnee, needs: Sequence[Mapping[str, Any]]) -> list[Need]:
+    """Replace the case's needs with an assessment: category, priority, urgency and a note for each."""
+    _require(actor, Capability.EDIT_RECORDS)
+    rows: list[dict[str, Any]] = []
+    for i, need in enumerate(needs):
+        category = need.get("category")
+        if category not in NeedCategory.values:
+            raise _field_error(f"needs[{i}].category", _("Choose a kind of need from the list."))
+        if need.get("priority", NeedPriority.MEDIUM) not in NeedPriority.values:
+            raise _field_error(f"needs[{i}].priority", _("Choose a priority from the list."))
+        if need.get("urgency", NeedUrgency.SOON) not in NeedUrgency.values:
+            raise _field_error(f"needs[{i}].urgency", _("Choose an urgency from the list."))
+        description = str(need.get("description") or "").strip()
+        if len(description) > 255:
+            raise _field_error(f"needs[{i}].description", _("Keep the description under 255 characters."))
+        rows.append(
+            {
+                "category": category,
+                "priority": need.get("priority", NeedPriority.MEDIUM),
+                "urgency": need.get("urgency", NeedUrgency.SOON),
+                "is_interest": bool(need.get("is_interest", False)),
+                "description": description,
+            }
+        )
+    with transaction.atomic():
+        locked = Returnee.objects.select_for_update().get(pk=returnee.pk)
+        before = sorted((n.category, n.priority, n.urgency, n.is_interest) for n in locked.needs.all())
+        _set_needs(locked, rows)
+        after = sorted((n.category, n.priority, n.urgency, n.is_interest) for n in locked.needs.all())
+        if before != after:
+            locked.version += 1
+            locked.save(update_fields=["version", "updated_at"])
+            _event(
+                locked,
+                actor,
+                CaseEventKind.NEEDS_ASSESSED,
+                {"needs": [n[0] for n in after if not n[3]], "interests": [n[0] for n in after if n[3]]},
+            )
+            audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["needs"])
+            apply_categories(locked, actor=actor)
+        return list(locked.needs.all())
+
+
+def case_transfer(*, actor: User, returnee: Returnee, office: Office, owner: User | None) -> Returnee:
+    """Move a case to another institution's office (an accepted transfer, see awda.referrals).
+
+    The caller has checked that the move is wanted and consented to; here the record changes hands:
+    institution, office and case worker, with the timeline and the audit log saying so.
+    """
+    _require(actor, Capability.EDIT_RECORDS)
+    if owner is not None and owner.institution_id != office.institution_id:
+        raise _field_error("owner", _("The case worker must belong to the case's institution."))
+    with transaction.atomic():
+        locked = Returnee.objects.select_for_update().get(pk=returnee.pk)
+        before = {"institution": locked.institution_id, "office": locked.office_id}
+        locked.institution_id = office.institution_id
+        locked.office = office
+        locked.owner = owner
+        locked.version += 1
+        locked.save(update_fields=["institution", "office", "owner", "version", "updated_at"])
+        _event(
+            locked,
+            actor,
+            CaseEventKind.TRANSFERRED,
+            {"from": before["institution"], "to": office.institution_id, "office": str(office.uuid)},
+        )
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["institution", "office", "owner"]
+        )
     return locked
 
 

@@ -151,6 +151,29 @@ class NeedPriority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+class NeedUrgency(models.TextChoices):
+    """How soon a need must be answered, beside how much it matters (its priority)."""
+
+    IMMEDIATE = "immediate", _("Immediate: within days")
+    SOON = "soon", _("Soon: within a month")
+    ROUTINE = "routine", _("Can wait")
+
+
+class SharedField(models.TextChoices):
+    """The parts of a record a returnee may agree to share with another organisation (e.g. on a referral)."""
+
+    IDENTITY = "identity", _("Name, sex and age")
+    CONTACT = "contact", _("Phone numbers and address")
+    PLACE = "place", _("Governorate, district and urban or rural")
+    RETURN = "return", _("Return: date, type and country")
+    NEEDS = "needs", _("Needs")
+    DOCUMENTS = "documents", _("Identity documents")
+    HOUSEHOLD = "household", _("Household")
+    EDUCATION_WORK = "education_work", _("Education, work and skills")
+    HEALTH = "health", _("Health and disability notes")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial notes")
+
+
 class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACTIVE = "active", _("Active")
@@ -216,6 +239,10 @@ class CaseEventKind(models.TextChoices):
     NEED_RECORDED = "need_recorded", _("Need recorded")
     MERGED = "merged", _("Merged with a duplicate record")
     MERGE_UNDONE = "merge_undone", _("Merge undone")
+    NEEDS_ASSESSED = "needs_assessed", _("Needs assessed")
+    REFERRAL = "referral", _("Referral")
+    TRANSFERRED = "transferred", _("Case transferred to another institution")
+    PLAN = "plan", _("Reintegration plan")
 
 
 class DuplicateDecisionKind(models.TextChoices):

@@ -333,6 +333,9 @@ class Need(TimeStampedModel):
     priority = models.CharField(
         _("priority"), max_length=10, choices=enums.NeedPriority.choices, default=enums.NeedPriority.MEDIUM
     )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=enums.NeedUrgency.choices, default=enums.NeedUrgency.SOON
+    )
     is_interest = models.BooleanField(_("an interest rather than a need"), default=False)
     description = models.CharField(_("description"), max_length=255, blank=True)
 
@@ -392,6 +395,10 @@ class Consent(TimeStampedModel):
         verbose_name=_("institution"),
     )
     shared_with_type = models.CharField(_("kind of institution"), max_length=40, blank=True)
+    # A sharing consent covers the whole case file, or only the parts named in ``fields``
+    # (``enums.SharedField``): a referral to an NGO typically shares name, contact and needs only.
+    whole_record = models.BooleanField(_("the whole case file"), default=True)
+    fields = models.JSONField(_("parts shared"), default=list, blank=True)
     method = models.CharField(_("how it was given"), max_length=20, choices=enums.ConsentMethod.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -52,7 +52,9 @@ def shared_with(user: User) -> Q | None:
     institution = user.institution
     if institution is None:
         return None
-    active = Consent.objects.filter(granted=True, withdrawn_at__isnull=True)
+    # Only consents to the whole case file open the record; a consent to share some parts (a referral's)
+    # lets the receiver see those parts on the referral, never the case.
+    active = Consent.objects.filter(granted=True, withdrawn_at__isnull=True, whole_record=True)
     named = active.filter(purpose=ConsentPurpose.SHARING_INSTITUTION, shared_with=institution)
     by_type = active.filter(
         purpose=ConsentPurpose.SHARING_INSTITUTION_TYPE, shared_with_type=institution.type
