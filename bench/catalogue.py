@@ -166,6 +166,51 @@ def build(count: int) -> None:
         demo_returnees(20, seed=5)
 
 
+def _database_defaults() -> None:
+    """Give the registry's columns their model defaults in the database too.
+
+    The bulk generator COPYs a fixed list of columns; a column added to the model since (a need's
+    urgency, a consent's parts) would otherwise be NULL and refused. Only the benchmark database is changed.
+    """
+    from awda.registry.models import Consent, Need
+
+    with connection.cursor() as cursor:
+        for model in (Need, Consent):
+            for field in model._meta.concrete_fields:
+                if field.null or not field.has_default() or field.primary_key:
+                    continue
+                value = field.get_db_prep_save(field.get_default(), connection)
+                table, column = connection.ops.quote_name(model._meta.db_table), field.column
+                cursor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN {connection.ops.quote_name(column)} SET DEFAULT %s",
+                    [value],
+                )
+
+
+def prepare(services: int, returnees: int = 0) -> float:
+    """Create (or reuse) the benchmark database: migrated, ``services`` services, and the registry filled
+    up to ``returnees`` people. Returns the seconds spent on the services (0 when they were there)."""
+    _ensure_database()
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    build(services)
+    built_in = time.monotonic() - started
+    from awda.registry.demo import demo_returnees_parallel
+    from awda.registry.models import Returnee
+
+    existing = Returnee.objects.count()
+    if returnees > existing:
+        _database_defaults()
+        t0 = time.monotonic()
+        demo_returnees_parallel(returnees - existing, seed=existing + 17, workers=os.cpu_count() or 2)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"{returnees - existing:,} returnees generated in {time.monotonic() - t0:.0f} s", file=sys.stderr
+        )
+    return built_in
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--services", type=int, default=10_000)
@@ -179,25 +224,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="Print the results without appending them.")
     args = parser.parse_args()
 
-    _ensure_database()
-    call_command("migrate", verbosity=0)
-    started = time.monotonic()
-    build(args.services)
-    built_in = time.monotonic() - started
-    from awda.registry.demo import demo_returnees_parallel
-    from awda.registry.models import Returnee as Registered
-
-    existing = Registered.objects.count()
-    if args.returnees > existing:
-        t0 = time.monotonic()
-        demo_returnees_parallel(args.returnees - existing, seed=existing + 17, workers=os.cpu_count() or 2)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(
-            f"{args.returnees - existing:,} returnees generated in {time.monotonic() - t0:.0f} s",
-            file=sys.stderr,
-        )
-
+    built_in = prepare(args.services, args.returnees)
     from awda.catalogue import queries
     from awda.catalogue.models import Service
     from awda.registry.categorisation import returnee_facts
@@ -268,7 +295,7 @@ def main() -> None:
 
         supervisor = User.objects.get(username="supervisor")
         client.force_login(supervisor)
-        total_returnees = Registered.objects.count()
+        total_returnees = Returnee.objects.count()
         map_cold: list[float] = []
         warm_map: list[float] = []
         for code in ["psychosocial", "documentation", "housing_property", "employment_services", "legal_aid"]:

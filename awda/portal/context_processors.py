@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import get_language, get_language_bidi
 
 from awda.accounts.middleware import needs_second_factor
+from awda.core.notifications import unread_count
 from awda.portal.navigation import navigation_for
 
 
@@ -18,6 +19,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user is not None and user.is_authenticated and not needs_second_factor(user))
     return {
         "nav_items": navigation_for(user, request.path) if signed_in else [],
+        "unread_notifications": unread_count(user) if signed_in else 0,
         "languages": settings.LANGUAGES,
         "current_language": get_language(),
         "text_direction": "rtl" if get_language_bidi() else "ltr",

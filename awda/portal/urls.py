@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awda.portal.views import pages
+from awda.portal.views import notifications, pages
 
 app_name = "portal"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("", pages.landing, name="landing"),
     path("home/", pages.home, name="home"),
     path("i18n/setlang/", pages.set_language, name="set_language"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.notifications_read, name="notifications_read"),
+    path("notifications/<int:notification_id>/", notifications.notification_open, name="notification_open"),
     path("tasks/<str:task_id>/", pages.task_page, name="task"),
     path("tasks/<str:task_id>/progress/", pages.task_progress, name="task_progress"),
 ]

@@ -349,6 +349,38 @@ def transfer_create(*, actor: User, returnee: Returnee, institution: Institution
     return referral
 
 
+def transfer_make(
+    *,
+    actor: User,
+    returnee: Returnee,
+    institution: Institution,
+    note: str = "",
+    consent_method: str = "",
+    send: bool = True,
+) -> Referral:
+    """The transfer page in one step: the person's consent to hand the whole case over (when recorded now),
+    the transfer and its sending. All or nothing."""
+    with transaction.atomic():
+        if consent_method:
+            if consent_method not in ConsentMethod.values:
+                raise _fields(consent_method=_("Say how the person gave their consent."))
+            registry_actions.consent_record(
+                actor=actor,
+                returnee=returnee,
+                data={
+                    "purpose": "sharing_institution",
+                    "shared_with": institution,
+                    "granted": True,
+                    "method": consent_method,
+                    "whole_record": True,
+                },
+            )
+        referral = transfer_create(actor=actor, returnee=returnee, institution=institution, note=note)
+        if send:
+            referral = referral_send(actor=actor, referral=referral)
+    return referral
+
+
 def referral_send(*, actor: User, referral: Referral, expected_version: int | None = None) -> Referral:
     """Send a draft. Without a consent in force that covers the receiver and every part chosen, nothing moves."""
     _require(actor, Capability.REFER)
@@ -369,7 +401,15 @@ def referral_send(*, actor: User, referral: Referral, expected_version: int | No
                 )
                 % {"organisation": locked.to_organisation.name, "parts": labels},
                 code="no_consent",
-                fields={"consent": [_("No consent in force covers this sharing.")]},
+                fields={
+                    "consent": [
+                        _(
+                            "The person has not agreed to share this with %(organisation)s: %(parts)s. Record "
+                            "their consent first."
+                        )
+                        % {"organisation": locked.to_organisation.name, "parts": labels}
+                    ]
+                },
             )
         if locked.kind == ReferralKind.SERVICE and locked.service is not None:
             if not locked.service.is_active or not locked.to_organisation.is_active:
@@ -773,7 +813,14 @@ def _valid_goal(dimension: str, horizon: str, text: str, need_category: str) -> 
 
 
 def plan_goal_add(
-    *, actor: User, plan: ReintegrationPlan, dimension: str, horizon: str, text: str, need_category: str = ""
+    *,
+    actor: User,
+    plan: ReintegrationPlan,
+    dimension: str,
+    horizon: str,
+    text: str,
+    need_category: str = "",
+    texts: Mapping[str, str] | None = None,
 ) -> PlanGoal:
     _require_plan_editor(actor, plan)
     _valid_goal(dimension, horizon, text, need_category)
@@ -785,6 +832,9 @@ def plan_goal_add(
             horizon=horizon,
             need_category=need_category,
             text=text.strip(),
+            texts={
+                k: str(v).strip()[:300] for k, v in (texts or {}).items() if k in ("ar", "ckb", "en") and v
+            },
             target_on=rules.add_months(locked.starts_on, HORIZON_MONTHS[Horizon(horizon)]),
             order=locked.goals.count(),
         )
@@ -1054,6 +1104,7 @@ def proposal_confirm(*, actor: User, returnee: Returnee, rule: ResponseRule) -> 
                 horizon=item["horizon"],
                 text=text_in(item, "goal"),
                 need_category=item["need"],
+                texts={code: item.get(f"goal_{code}", "") for code in ("ar", "ckb", "en")},
             )
             goals.append(goal)
             if not item.get("refer"):

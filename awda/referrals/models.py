@@ -199,6 +199,8 @@ class PlanGoal(TimeStampedModel):
     horizon = models.CharField(_("horizon"), max_length=2, choices=enums.Horizon.choices)
     need_category = models.CharField(_("need"), max_length=30, choices=NeedCategory.choices, blank=True)
     text = models.CharField(_("goal"), max_length=300)
+    # A goal proposed by a case-response rule keeps its wording in every language, for the printed plan.
+    texts = models.JSONField(default=dict, blank=True)
     target_on = models.DateField(_("target date"))
     status = models.CharField(
         _("status"), max_length=20, choices=enums.GoalStatus.choices, default=enums.GoalStatus.NOT_STARTED
@@ -212,6 +214,9 @@ class PlanGoal(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text
+
+    def text_in(self, language: str) -> str:
+        return str(self.texts.get(language) or self.text)
 
 
 class PlanAction(TimeStampedModel):
@@ -249,6 +254,22 @@ class PlanEvent(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.kind
+
+    @property
+    def label(self) -> str:
+        return str(PLAN_EVENT_LABELS.get(self.kind, self.kind))
+
+
+PLAN_EVENT_LABELS = {
+    "created": _("Plan started"),
+    "submitted": _("Submitted for approval"),
+    "approved": _("Approved"),
+    "returned": _("Returned for changes"),
+    "reopened": _("Changed after submission: needs approval again"),
+    "agreed": _("The person agreed"),
+    "reviewed": _("Reviewed"),
+    "closed": _("Closed"),
+}
 
 
 class ResponseRule(TranslatedNameMixin, TimeStampedModel):

@@ -258,6 +258,11 @@ def _set_rows(model: Any, returnee: Returnee, rows: Iterable[Mapping[str, Any]])
 
 
 def _set_needs(returnee: Returnee, needs: Iterable[Mapping[str, Any]]) -> None:
+    # A form that does not ask for urgency or a description keeps what an assessment recorded.
+    kept = {
+        (n.category, n.is_interest): {"urgency": n.urgency, "description": n.description}
+        for n in Need.objects.filter(returnee=returnee)
+    }
     seen: set[tuple[str, bool]] = set()
     rows = []
     for need in needs:
@@ -265,7 +270,7 @@ def _set_needs(returnee: Returnee, needs: Iterable[Mapping[str, Any]]) -> None:
         if key in seen:
             continue
         seen.add(key)
-        rows.append(need)
+        rows.append({**kept.get(key, {}), **need})
     _set_rows(Need, returnee, rows)
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from awda.accounts.demo import DEMO_PASSWORD, demo_accounts
 from awda.catalogue.demo import demo_catalogue
 from awda.exchange.demo import demo_exchange
+from awda.referrals.demo import demo_referrals
 from awda.registry.demo import demo_returnees, demo_returnees_bulk, demo_returnees_parallel
 from awda.registry.models import Returnee
 
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                     f"{created} demo returnees registered in {time.monotonic() - started:.1f} s."
                 )
             self.stdout.write(f"Service catalogue: {demo_catalogue()}.")
+            self.stdout.write(f"Referrals and plans: {demo_referrals()}.")
             if not options["no_exchange"] and not options["bulk"] and wanted <= 2000:
                 self.stdout.write(f"Data exchange: {demo_exchange()}.")
             self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
