@@ -180,7 +180,7 @@ def _database_defaults() -> None:
                 if field.null or not field.has_default() or field.primary_key:
                     continue
                 value = field.get_db_prep_save(field.get_default(), connection)
-                table, column = connection.ops.quote_name(model._meta.db_table), field.column
+                table, column = connection.ops.quote_name(model._meta.db_table), str(field.column)
                 cursor.execute(
                     f"ALTER TABLE {table} ALTER COLUMN {connection.ops.quote_name(column)} SET DEFAULT %s",
                     [value],

@@ -89,6 +89,7 @@ _ORGANISATION_FIELDS = (
     "phone",
     "email",
     "website",
+    "referral_response_days",
 )
 _OWN_NAME_FIELDS = ("name_ar", "name_ckb", "name_en", "is_active")
 
@@ -101,6 +102,9 @@ def _organisation_errors(data: Mapping[str, Any], names_required: bool) -> dict[
         for key in ("name_ar", "name_ckb", "name_en"):
             if not str(data.get(key, "")).strip():
                 errors[key] = [_("This field is required.")]
+    days = data.get("referral_response_days")
+    if days is not None and (not isinstance(days, int) or not 1 <= days <= 60):
+        errors["referral_response_days"] = [_("Enter a number of working days between 1 and 60.")]
     unknown = [code for code in data.get("languages", []) if code not in enums.ServiceLanguage.values]
     if unknown:
         errors["languages"] = [_("Unknown language: %(code)s.") % {"code": unknown[0]}]
@@ -117,7 +121,11 @@ def organisation_create(*, actor: User, data: Mapping[str, Any]) -> Organisation
         errors["code"] = [_("Another organisation already has this code.")]
     if errors:
         raise AwdaError(_("Please correct the fields below."), code="invalid", fields=errors)
-    values = {key: data[key] for key in (*_ORGANISATION_FIELDS, *_OWN_NAME_FIELDS) if key in data}
+    values = {
+        key: data[key]
+        for key in (*_ORGANISATION_FIELDS, *_OWN_NAME_FIELDS)
+        if key in data and data[key] is not None
+    }
     with transaction.atomic():
         organisation = Organisation.objects.create(code=code, **values)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=organisation)
@@ -134,7 +142,11 @@ def organisation_update(*, actor: User, organisation: Organisation, data: Mappin
     errors = _organisation_errors(data, names_required=organisation.institution_id is None)
     if errors:
         raise AwdaError(_("Please correct the fields below."), code="invalid", fields=errors)
-    changed = [key for key in editable if key in data and getattr(organisation, key) != data[key]]
+    changed = [
+        key
+        for key in editable
+        if key in data and data[key] is not None and getattr(organisation, key) != data[key]
+    ]
     with transaction.atomic():
         for key in changed:
             setattr(organisation, key, data[key])

@@ -39,6 +39,14 @@ class OrganisationForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email = forms.EmailField(label=_("Email"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    referral_response_days = forms.IntegerField(
+        label=_("Working days to answer a referral"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        initial=5,
+        help_text=_("After this many working days without an answer, a referral expires."),
+    )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
     def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:

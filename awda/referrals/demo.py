@@ -28,9 +28,12 @@ from awda.registry.enums import CaseStatus, NeedCategory
 from awda.registry.models import Returnee
 from awda.registry.queries import returnees_editable_by
 
-# Al-Amal (an Erbil NGO in the demo catalogue) has opened a Baghdad outreach for these two services,
-# so MoMD Baghdad's case worker has somewhere to refer people to them.
-AMAL_IN_BAGHDAD = ("amal-legal-advice", "amal-workshop-apprenticeships")
+# Al-Amal is an Erbil NGO in the demo catalogue. Its Baghdad outreach (published here, once, by the
+# catalogue administrator) gives MoMD Baghdad's case worker somewhere to refer people to it: legal
+# advice in Baghdad, and its apprenticeships in local workshops, now also in Baghdad.
+AMAL_LEGAL = "amal-legal-advice"
+AMAL_LEGAL_BAGHDAD = "amal-legal-advice-baghdad"
+AMAL_EXTENDED = "amal-workshop-apprenticeships"
 BAGHDAD = "IQG08"
 
 # What becomes of each referral, per receiving organisation. MoLSA has no demo account to answer its
@@ -138,15 +141,29 @@ class _Pick:
 
 
 def _amal_reaches_baghdad(admin: User) -> None:
-    """Publish Al-Amal's Baghdad outreach (as the catalogue administrator), once."""
-    for service in Service.objects.filter(code__in=AMAL_IN_BAGHDAD, organisation__code="amal"):
+    """Publish Al-Amal's Baghdad outreach as the catalogue administrator (kept in the services' history)."""
+    legal = Service.objects.filter(code=AMAL_LEGAL, organisation__code="amal").first()
+    if legal is not None and not Service.objects.filter(code=AMAL_LEGAL_BAGHDAD).exists():
+        document = service_document(legal) | {
+            "code": AMAL_LEGAL_BAGHDAD,
+            "name_ar": "استشارات قانونية للعائدين في بغداد",
+            "name_ckb": "ڕاوێژی یاسایی بۆ گەڕاوەکان لە بەغدا",
+            "name_en": "Legal advice for returnees in Baghdad",
+            "governorates": [BAGHDAD],
+            "districts": [],
+            "languages": ["ar", "en"],
+            "capacity_per_month": 40,
+            "current_load": 0,
+            "starts_on": timezone.localdate().replace(day=1).isoformat(),
+        }
+        service_publish(actor=admin, document=document, note="Al-Amal's Baghdad outreach (demo)")
+    for service in Service.objects.filter(code=AMAL_EXTENDED, organisation__code="amal"):
         document = service_document(service)
-        if BAGHDAD in document["governorates"]:
-            continue
-        document["governorates"] = sorted([*document["governorates"], BAGHDAD])
-        service_publish(
-            actor=admin, document=document, service=service, note="Baghdad outreach opened (demo)"
-        )
+        if BAGHDAD not in document["governorates"]:
+            document["governorates"] = sorted([*document["governorates"], BAGHDAD])
+            service_publish(
+                actor=admin, document=document, service=service, note="Al-Amal's Baghdad outreach (demo)"
+            )
 
 
 def _picks(worker: User, organisations: tuple[str, ...], used: set[int]) -> Iterator[_Pick]:
@@ -218,7 +235,7 @@ def _answer(provider: User, worker: User, referral: Referral, state: str, index:
             outcome=Outcome.PARTLY_MET if index % 3 == 2 else Outcome.NEED_MET,
             service_delivered="Two sessions with a lawyer; the application was filed."
             if referral.need_category == NeedCategory.LEGAL
-            else "Placed with a workshop for a six-month apprenticeship.",
+            else "Placed with a workshop for a three-month apprenticeship.",
             delivered_on=timezone.localdate() - timedelta(days=2),
         )
     return referral
@@ -289,9 +306,13 @@ def demo_referrals() -> str:
                 referred.add(pick.returnee.pk)
                 referral = _refer(worker, pick, index, send=state != "draft")
                 made[key].append((referral, state))
-        for index, (referral, state) in enumerate(made["amal"] + made["molsa"]):
-            if state not in ("sent", "draft"):
-                _answer(provider, worker, referral, state, index)
+        for key in made:
+            made[key] = [
+                (_answer(provider, worker, referral, state, index), state)
+                if state not in ("sent", "draft")
+                else (referral, state)
+                for index, (referral, state) in enumerate(made[key])
+            ]
         transfers = _transfer(worker, referred)
         plans = _plans(worker, supervisor, made)
     referrals = len(made["amal"]) + len(made["molsa"]) + transfers
@@ -345,8 +366,9 @@ def _plans(worker: User, supervisor: User, made: dict[str, list[tuple[Referral, 
     amal = made["amal"]
     completed = [r for r, state in amal if state == "completed"]
     sent = [r for r, state in amal if state == "sent"]
-    others = [r for r, state in amal if state in ("accepted", "in_progress")]
-    others += [r for r, state in made["molsa"] if state == "sent"]
+    underway = [r for r, state in amal if state in ("in_progress", "accepted")]
+    waiting = [r for r, state in made["molsa"] if state == "sent"]
+    others = [*waiting[:1], *underway[:1], *waiting[1:]]
     count = 0
     if completed:
         plan = _plan(worker, completed[0], more=True)

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from awda.accounts.models import Institution, Office
@@ -422,6 +423,14 @@ class Consent(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.granted and self.withdrawn_at is None
+
+    @property
+    def parts_display(self) -> str:
+        """The parts a sharing consent covers, in the reader's language ("" for the whole case file)."""
+        if self.whole_record:
+            return ""
+        labels = dict(enums.SharedField.choices)
+        return gettext(", ").join(str(labels.get(f, f)) for f in self.fields)
 
 
 class Category(TranslatedNameMixin, TimeStampedModel):

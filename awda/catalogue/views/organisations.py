@@ -82,6 +82,7 @@ def _initial(organisation: Organisation) -> dict[str, Any]:
         phone=organisation.phone,
         email=organisation.email,
         website=organisation.website,
+        referral_response_days=organisation.referral_response_days,
         is_active=organisation.is_active,
     )
     return initial

@@ -104,6 +104,7 @@ class ReturneeSerializer(serializers.ModelSerializer):
             {
                 "category": n.category,
                 "priority": n.priority,
+                "urgency": n.urgency,
                 "is_interest": n.is_interest,
                 "description": n.description,
             }
@@ -133,6 +134,7 @@ class DocumentInput(serializers.Serializer):
 class NeedInput(serializers.Serializer):
     category = serializers.ChoiceField(choices=enums.NeedCategory.choices)
     priority = serializers.ChoiceField(choices=enums.NeedPriority.choices, default="medium")
+    urgency = serializers.ChoiceField(choices=enums.NeedUrgency.choices, default="soon")
     is_interest = serializers.BooleanField(default=False)
     description = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
@@ -146,6 +148,10 @@ class ConsentInput(serializers.Serializer):
     )
     shared_with_type = serializers.ChoiceField(
         choices=InstitutionType.choices, required=False, allow_blank=True, default=""
+    )
+    whole_record = serializers.BooleanField(required=False, default=True)
+    fields = serializers.ListField(
+        child=serializers.ChoiceField(choices=enums.SharedField.choices), required=False, default=list
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
@@ -456,6 +462,8 @@ class ConsentSerializer(serializers.ModelSerializer):
             "granted",
             "shared_with",
             "shared_with_type",
+            "whole_record",
+            "fields",
             "method",
             "recorded_by",
             "recorded_at",
