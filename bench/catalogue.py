@@ -177,8 +177,13 @@ def _database_defaults() -> None:
     with connection.cursor() as cursor:
         for model in (Need, Consent):
             for field in model._meta.concrete_fields:
-                if field.null or not field.has_default() or field.primary_key:
-                    continue
+                default = field.default
+                if (
+                    field.null
+                    or not field.has_default()
+                    or (callable(default) and default not in (list, dict))
+                ):
+                    continue  # generated per row (a UUID) or nullable: the generator writes or leaves it
                 value = field.get_db_prep_save(field.get_default(), connection)
                 table, column = connection.ops.quote_name(model._meta.db_table), str(field.column)
                 cursor.execute(

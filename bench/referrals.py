@@ -33,14 +33,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("AWDA_DATA_DIR", str(ROOT / "var" / "bench"))
 
-from bench.catalogue import _p, prepare  # noqa: E402  (sets the database up and starts Django)
-from bench.common import _machine  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count, Max, Min  # noqa: E402
 from django.template import engines  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
+
+from bench.catalogue import _p, prepare  # noqa: E402  (sets the database up and starts Django)
+from bench.common import _machine  # noqa: E402
 
 RECEIVERS = 50  # receiving institutions
 BIG = {"amal": 0.25, "molsa": 0.15, "dijla-legal": 0.12, "ireo": 0.10, "molsa-mrc": 0.08}
@@ -206,12 +207,13 @@ def build_referrals(count: int, *, seed: int = 31) -> int:
                 answer_due_at=due,
             )
             receiver = provider if organisation.code == "amal" else None
+            accepted_at = sent_at + timedelta(days=rng.uniform(0.2, 6))
             if status in ("accepted", "in_progress", "completed"):
-                referral.accepted_at = sent_at + timedelta(days=rng.uniform(0.2, 6))
+                referral.accepted_at = accepted_at
                 referral.assigned_to = receiver
-                steps.append(("sent", "accepted", receiver, referral.accepted_at, {}))
+                steps.append(("sent", "accepted", receiver, accepted_at, {}))
             if status in ("in_progress", "completed") and rng.random() < 0.7:
-                started = referral.accepted_at + timedelta(days=rng.uniform(0.5, 5))
+                started = accepted_at + timedelta(days=rng.uniform(0.5, 5))
                 steps.append((steps[-1][1], "in_progress", receiver, started, {}))
             if status == "completed":
                 referral.closed_at = steps[-1][3] + timedelta(days=rng.uniform(2, 60))

@@ -136,6 +136,7 @@ class TaskProgress(models.Model):
 class Notification(models.Model):
     """A message to one user: shown in the app, and sent by email (and SMS where a backend is set)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     subject = models.CharField(max_length=200)

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from awda.accounts.models import Institution, Office, User
@@ -111,12 +113,17 @@ def _notify_sender(referral: Referral, subject: Any, body: Any, params: dict[str
         )
 
 
+def _name_for_reader(obj: Any) -> Any:
+    """A name rendered only when ``notify`` renders the message, so in the recipient's language."""
+    return lazy(lambda: obj.name, str)()
+
+
 def _params(referral: Referral) -> dict[str, Any]:
     return {
-        "organisation": referral.to_organisation.name,
-        "service": referral.service.name if referral.service else referral.to_institution.name,
+        "organisation": _name_for_reader(referral.to_organisation),
+        "service": _name_for_reader(referral.service if referral.service else referral.to_institution),
         "case": referral.returnee.case_number,
-        "from": referral.from_institution.name,
+        "from": _name_for_reader(referral.from_institution),
     }
 
 
@@ -136,17 +143,7 @@ def _transition(
     data: dict[str, Any] | None = None,
 ) -> Referral:
     """Move a locked referral along the table, logging the step; anything else is refused unchanged."""
-    if expected_version is not None and referral.version != expected_version:
-        raise Conflict(
-            _("Someone else changed this referral a moment ago. Look at it again before answering."),
-            code="stale",
-        )
-    if not workflows.allowed(referral.kind, referral.status, to, side):
-        if referral.status in workflows.FINAL:
-            message = _("This referral is closed (%(status)s); it can no longer change.")
-        else:
-            message = _("A referral that is %(status)s cannot be moved this way.")
-        raise Conflict(message % {"status": referral.get_status_display()}, code="transition_not_allowed")
+    _check_move(referral, to=to, side=side, expected_version=expected_version)
     before = referral.status
     now = timezone.now()
     referral.status = to
@@ -168,6 +165,23 @@ def _transition(
         },
     )
     return referral
+
+
+def _check_move(
+    referral: Referral, *, to: str, side: workflows.Side, expected_version: int | None = None
+) -> None:
+    """Refuse, before any other check or write, a move the table does not allow or a stale answer."""
+    if expected_version is not None and referral.version != expected_version:
+        raise Conflict(
+            _("Someone else changed this referral a moment ago. Look at it again before answering."),
+            code="stale",
+        )
+    if not workflows.allowed(referral.kind, referral.status, to, side):
+        if referral.status in workflows.FINAL:
+            message = _("This referral is closed (%(status)s); it can no longer change.")
+        else:
+            message = _("A referral that is %(status)s cannot be moved this way.")
+        raise Conflict(message % {"status": referral.get_status_display()}, code="transition_not_allowed")
 
 
 def _locked(referral: Referral) -> Referral:
@@ -230,6 +244,9 @@ def referral_create(
     if rank != 1 and not override_reason:
         raise _fields(override_reason=_("This is not the first suggestion: say why you chose it."))
     need = returnee.needs.filter(category=need_category, is_interest=False).first()
+    receiver_id = service.organisation.institution_id
+    if receiver_id is None:  # _check_service has refused it already; this says so to the type checker
+        raise _fields(service=_("This provider does not receive referrals in Awda."))
     ranked = next(
         (s.ranked for s in suggestions(returnee, need_category) if s.service.pk == service.pk), None
     )
@@ -247,7 +264,7 @@ def referral_create(
                     from_office_id=actor.office_id or returnee.office_id,
                     created_by=actor,
                     to_organisation=service.organisation,
-                    to_institution_id=service.organisation.institution_id,
+                    to_institution_id=receiver_id,
                     note=note.strip(),
                     shared_fields=parts,
                     suggestion_rank=rank,
@@ -280,26 +297,10 @@ def referral_make(
     """What the referral page and the API do in one step: record the person's consent to share the chosen
     parts with the provider (when the worker records it now), create the referral and send it. All or nothing."""
     parts = sorted({str(p) for p in shared_fields})
+    if consent_method and consent_method not in ConsentMethod.values:
+        raise _fields(consent_method=_("Say how the person gave their consent."))
     with transaction.atomic():
-        if consent_method:
-            institution = service.organisation.institution
-            if institution is None:
-                raise _fields(service=_("This provider does not receive referrals in Awda."))
-            if consent_method not in ConsentMethod.values:
-                raise _fields(consent_method=_("Say how the person gave their consent."))
-            registry_actions.consent_record(
-                actor=actor,
-                returnee=returnee,
-                data={
-                    "purpose": "sharing_institution",
-                    "shared_with": institution,
-                    "granted": True,
-                    "method": consent_method,
-                    "whole_record": False,
-                    "fields": parts,
-                    "note": str(_("Given for a referral to %(service)s.") % {"service": service.name}),
-                },
-            )
+        # The referral first: its checks (need, parts, eligibility, places, duplicates) speak of its fields.
         referral = referral_create(
             actor=actor,
             returnee=returnee,
@@ -309,6 +310,20 @@ def referral_make(
             shared_fields=parts,
             override_reason=override_reason,
         )
+        if consent_method:
+            registry_actions.consent_record(
+                actor=actor,
+                returnee=returnee,
+                data={
+                    "purpose": "sharing_institution",
+                    "shared_with": referral.to_institution,
+                    "granted": True,
+                    "method": consent_method,
+                    "whole_record": False,
+                    "fields": parts,
+                    "note": str(_("Given for a referral to %(service)s.") % {"service": service.name}),
+                },
+            )
         if send:
             referral = referral_send(actor=actor, referral=referral)
     return referral
@@ -417,8 +432,9 @@ def referral_send(*, actor: User, referral: Referral, expected_version: int | No
             _check_service(locked.returnee, locked.service, locked.need_category)
         now = timezone.now()
         locked.sent_at = now
+        # Working days are Baghdad's: counted in UTC, a referral sent after midnight loses a day or two.
         locked.answer_due_at = rules.add_working_days(
-            now, locked.to_organisation.referral_response_days, settings.AWDA_WEEKEND_DAYS
+            timezone.localtime(now), locked.to_organisation.referral_response_days, settings.AWDA_WEEKEND_DAYS
         )
         _transition(locked, to=S.SENT, actor=actor, side="sender", expected_version=expected_version)
         params = _params(locked) | {"due": timezone.localtime(locked.answer_due_at).date().isoformat()}
@@ -453,6 +469,7 @@ def referral_accept(
     _require_receiver(actor, referral)
     with transaction.atomic():
         locked = _locked(referral)
+        _check_move(locked, to=S.ACCEPTED, side="receiver", expected_version=expected_version)
         takes_place = (
             locked.kind == ReferralKind.SERVICE and locked.service is not None and locked.status == S.SENT
         )
@@ -628,10 +645,11 @@ def referral_revoke(
     _require(actor, Capability.REFER)
     if not can_edit(actor, referral.returnee):
         raise NotFound(_("Not found."))
-    if not note.strip():
-        raise _fields(note=_("Say why the referral is revoked."))
     with transaction.atomic():
         locked = _locked(referral)
+        _check_move(locked, to=S.REVOKED, side="sender", expected_version=expected_version)
+        if not note.strip():
+            raise _fields(note=_("Say why the referral is revoked."))
         was = locked.status
         locked.closed_at = timezone.now()
         _transition(
@@ -655,20 +673,28 @@ def referral_revoke(
     return locked
 
 
-def referral_set_follow_up(*, actor: User, referral: Referral, on: date | None, note: str = "") -> Referral:
+def referral_set_follow_up(
+    *, actor: User, referral: Referral, on: date | None, note: str = "", expected_version: int | None = None
+) -> Referral:
     """The receiver's own reminder: when to check on the person again."""
     _require_receiver(actor, referral)
     if on is not None and on < timezone.localdate():
         raise _fields(follow_up_on=_("A follow-up date must be today or later."))
     with transaction.atomic():
         locked = _locked(referral)
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict(
+                _("Someone else changed this referral a moment ago. Look at it again before answering."),
+                code="stale",
+            )
         if locked.status in (S.DRAFT, S.SENT) or locked.status in (S.DECLINED, S.REVOKED, S.EXPIRED):
             raise Conflict(
                 _("Only a referral you accepted can have a follow-up."), code="transition_not_allowed"
             )
         locked.follow_up_on = on
         locked.follow_up_note = note.strip()[:255]
-        locked.save(update_fields=["follow_up_on", "follow_up_note", "updated_at"])
+        locked.version += 1
+        locked.save(update_fields=["follow_up_on", "follow_up_note", "version", "updated_at"])
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["follow_up_on"])
     return locked
 
@@ -836,7 +862,7 @@ def plan_goal_add(
                 k: str(v).strip()[:300] for k, v in (texts or {}).items() if k in ("ar", "ckb", "en") and v
             },
             target_on=rules.add_months(locked.starts_on, HORIZON_MONTHS[Horizon(horizon)]),
-            order=locked.goals.count(),
+            order=(locked.goals.aggregate(last=Max("order"))["last"] or 0) + 1,
         )
         _reopen(locked, actor)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=goal)

@@ -4,8 +4,8 @@ MoMD Baghdad's demo case worker refers about twenty-five of their cases to MoLSA
 (whose demo provider finds several waiting in the inbox, and has accepted, served or declined others),
 transfers one case to the Migrant Resource Centre, and keeps five reintegration plans: one approved
 with an action done, one waiting for the supervisor, three drafts. Each person's consent to share is
-recorded with the referral, and only services the ranking suggests for the person are chosen, so
-nothing is refused. Idempotent: does nothing once there is any referral.
+recorded with the referral (given verbally), and only services the ranking suggests for the person
+are chosen, so nothing is refused. Idempotent: does nothing once there is any referral.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from awda.catalogue.models import Service
 from awda.referrals import actions, queries
 from awda.referrals.enums import DeclineReason, Dimension, Horizon, Outcome
 from awda.referrals.models import Referral, ReintegrationPlan
-from awda.registry.actions import consent_record
 from awda.registry.enums import CaseStatus, NeedCategory
 from awda.registry.models import Returnee
 from awda.registry.queries import returnees_editable_by
@@ -337,26 +336,13 @@ def _transfer(worker: User, used: set[int]) -> int:
     )
     if returnee is None:
         return 0
-    consent_record(
-        actor=worker,
-        returnee=returnee,
-        data={
-            "purpose": "sharing_institution",
-            "shared_with": institution,
-            "granted": True,
-            "method": "verbal",
-            "whole_record": True,
-            "fields": [],
-            "note": "Given for the transfer of the case to the Migrant Resource Centre.",
-        },
-    )
-    referral = actions.transfer_create(
+    actions.transfer_make(
         actor=worker,
         returnee=returnee,
         institution=institution,
         note="The person is looking for work and the centre's job counselling suits them better.",
+        consent_method="verbal",
     )
-    actions.referral_send(actor=worker, referral=referral)
     used.add(returnee.pk)
     return 1
 

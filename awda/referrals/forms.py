@@ -13,10 +13,18 @@ from awda.referrals.actions import DEFAULT_PARTS
 from awda.referrals.models import PlanGoal, Referral
 from awda.registry.enums import ConsentMethod, NeedCategory, NeedPriority, NeedUrgency, SharedField
 
-CONSENT_CHOICES = [
-    ("", _("The person's consent to share is already recorded")),
-    *[(value, _("Record it now: %(method)s") % {"method": label}) for value, label in ConsentMethod.choices],
-]
+
+def consent_choices() -> list[tuple[str, str]]:
+    """Built per form, in the reader's language (a lazy text formatted at import would stay English)."""
+    return [
+        ("", str(_("The person's consent to share is already recorded"))),
+        *[
+            (value, str(_("Record it now: %(method)s") % {"method": label}))
+            for value, label in ConsentMethod.choices
+        ],
+    ]
+
+
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
@@ -80,7 +88,7 @@ class ReferForm(forms.Form):
         initial=[str(p) for p in DEFAULT_PARTS],
         widget=forms.CheckboxSelectMultiple,
     )
-    consent_method = forms.ChoiceField(label=_("Consent to share"), choices=CONSENT_CHOICES, required=False)
+    consent_method = forms.ChoiceField(label=_("Consent to share"), choices=(), required=False)
     override_reason = forms.CharField(
         label=_("Why not the first suggestion"),
         required=False,
@@ -93,6 +101,7 @@ class ReferForm(forms.Form):
 
     def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["consent_method"].choices = consent_choices()  # type: ignore[attr-defined]
         self.fields["service"].choices = services  # type: ignore[attr-defined]
         if services:
             self.fields["service"].initial = services[0][0]
@@ -100,13 +109,12 @@ class ReferForm(forms.Form):
 
 class TransferForm(forms.Form):
     institution = forms.ModelChoiceField(label=_("Transfer to"), queryset=Institution.objects.none())
-    consent_method = forms.ChoiceField(
-        label=_("Consent to share the whole case"), choices=CONSENT_CHOICES, required=False
-    )
+    consent_method = forms.ChoiceField(label=_("Consent to share the whole case"), choices=(), required=False)
     note = forms.CharField(label=_("Why the case moves"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, own_institution_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["consent_method"].choices = consent_choices()  # type: ignore[attr-defined]
         self.fields["institution"].queryset = (  # type: ignore[attr-defined]
             Institution.objects.filter(is_active=True, organisation__isnull=False)
             .exclude(pk=own_institution_id)

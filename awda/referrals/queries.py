@@ -274,6 +274,7 @@ def statistics(referrals: QuerySet[Referral], *, now: Any = None) -> list[dict[s
         "answer_due_at",
     )
     groups: dict[tuple[Any, str], dict[str, Any]] = {}
+    row: Any
     for row in rows.iterator(chunk_size=5000):
         category = row["service__category__parent__code"] or row["service__category__code"] or "transfer"
         key = (row["to_organisation_id"], category)

@@ -156,3 +156,8 @@ def shared_rows(referral: Referral, parts: frozenset[str]) -> list[tuple[str, li
             (str(SharedField.PSYCHOSOCIAL.label), [(_("Notes"), returnee.psychosocial_notes or "—")])
         )
     return sections
+
+
+def ltr_labels() -> frozenset[str]:
+    """The labels whose values read left to right, in the reader's language."""
+    return frozenset({str(_("Name in Latin letters")), str(_("Phone"))})

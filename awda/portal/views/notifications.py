@@ -28,10 +28,10 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_open(request: HttpRequest, notification_uuid: str) -> HttpResponse:
     """Mark one as read and follow its link (only the recipient's own; others are "not found")."""
     user = signed_in_user(request)
-    item = Notification.objects.filter(recipient=user, pk=notification_id).first()
+    item = Notification.objects.filter(recipient=user, uuid=notification_uuid).first()
     if item is None:
         return redirect("portal:notifications")
     if item.read_at is None:

@@ -765,7 +765,7 @@ class PlanGoalSerializer(serializers.Serializer):
 
 class PlanEventSerializer(serializers.Serializer):
     kind = serializers.CharField()
-    label = serializers.CharField(help_text="The kind in the reader's language")
+    label = serializers.CharField(help_text="The kind in the reader's language")  # type: ignore[assignment]
     at = serializers.DateTimeField()
     actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     note = serializers.CharField()

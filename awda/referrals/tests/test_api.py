@@ -203,6 +203,8 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(
         None,
     )
     assert referral.transitions.count() == 2
+    services["ngo_docs"].refresh_from_db()
+    assert services["ngo_docs"].current_load == 0  # no place of the service was taken
     assert _step(ngo, uuid, "follow-up", version=1, follow_up_on=None).status_code == 409
 
 

@@ -88,7 +88,14 @@ def env(
         "administrator": actors["admin"],
         "returnee": make_user(Role.RETURNEE, "", "auth.returnee"),
     }
-    return {"world": world, "ngo": ngo, "actors": actors, "service": services["ngo_docs"], "case": case, "users": users}
+    return {
+        "world": world,
+        "ngo": ngo,
+        "actors": actors,
+        "service": services["ngo_docs"],
+        "case": case,
+        "users": users,
+    }
 
 
 def _referral_in(env: dict[str, Any], status: str) -> Referral:
@@ -118,7 +125,9 @@ def _referral_in(env: dict[str, Any], status: str) -> Referral:
 def _plan(env: dict[str, Any], *, submitted: bool) -> ReintegrationPlan:
     worker = env["actors"]["worker"]
     plan = actions.plan_create(actor=worker, returnee=env["case"])
-    actions.plan_goal_add(actor=worker, plan=plan, dimension="social", horizon="6m", text="Get a national card")
+    actions.plan_goal_add(
+        actor=worker, plan=plan, dimension="social", horizon="6m", text="Get a national card"
+    )
     if submitted:
         plan = actions.plan_submit(actor=worker, plan=plan)
     return ReintegrationPlan.objects.get(pk=plan.pk)
@@ -280,7 +289,9 @@ def test_the_author_supervisor_may_not_approve_but_another_may(env: dict[str, An
     # given a plan written and submitted by a supervisor
     supervisor, other = env["actors"]["supervisor"], env["actors"]["second_supervisor"]
     plan = actions.plan_create(actor=supervisor, returnee=env["case"])
-    actions.plan_goal_add(actor=supervisor, plan=plan, dimension="economic", horizon="2y", text="A steady job")
+    actions.plan_goal_add(
+        actor=supervisor, plan=plan, dimension="economic", horizon="2y", text="A steady job"
+    )
     plan = actions.plan_submit(actor=supervisor, plan=plan)
     before = _snapshot(plan)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from awda.accounts.models import User
 from awda.catalogue.models import Service
 from awda.portal.tests.untranslated import english_words
 from awda.referrals import actions
@@ -15,7 +16,7 @@ from awda.registry.models import Consent, Returnee
 from conftest import verified_client
 
 pytestmark = pytest.mark.django_db
-ALLOWED = {"AWD", "ERRIN", "E", "API"}
+ALLOWED = {"AWD", "ERRIN", "E", "API", "ISCED", "USD"}
 
 
 def _check(html: str, language: str, url: str) -> None:
@@ -176,10 +177,9 @@ def test_other_institutions_get_not_found(
 def test_pages_in_three_languages(
     language: str, case: Returnee, services: dict[str, Service], actors: dict[str, Any]
 ) -> None:
+    User.objects.update(language=language, first_name="سارا", last_name="أحمد")
     for user in actors.values():
-        user.language = language
-        user.first_name, user.last_name = "سارا", "أحمد"
-        user.save()
+        user.refresh_from_db()
     referral = actions.referral_make(
         actor=actors["worker"],
         returnee=case,

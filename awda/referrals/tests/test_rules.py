@@ -362,7 +362,13 @@ def test_every_problem_of_a_rule_is_reported() -> None:
     problems = rules.validate_rule(
         {"fact": "shoe_size", "op": ">", "value": 3},
         [
-            {"need": "spaceship", "dimension": "spiritual", "horizon": "1y", "priority": "urgent", "urgency": "now"},
+            {
+                "need": "spaceship",
+                "dimension": "spiritual",
+                "horizon": "1y",
+                "priority": "urgent",
+                "urgency": "now",
+            },
             "not an object",
             {**GOOD_PROPOSAL, "goal_ckb": "  "},
         ],
@@ -407,7 +413,9 @@ def test_the_default_rules_are_all_valid() -> None:
         "thinking-of-leaving-again",
     ]
     for rule in shipped:
-        assert rules.validate_rule(rule["condition"], rule["proposes"], need_categories=NEEDS) == [], rule["code"]
+        assert rules.validate_rule(rule["condition"], rule["proposes"], need_categories=NEEDS) == [], rule[
+            "code"
+        ]
         assert all(rule[f"name_{language}"].strip() for language in ("ar", "ckb", "en"))
         for item in rule["proposes"]:
             assert not set(item["goal_ar"]) & KURDISH_ONLY, item["goal_ar"]
@@ -424,7 +432,11 @@ def test_applicable_rules_in_their_order() -> None:
         "needs": ["documentation", "employment"],
         "intends_to_migrate_again": "no",
     }
-    assert rules.applicable(shipped, zainab) == ["documentation-first", "work-for-job-seekers", "debts-after-return"]
+    assert rules.applicable(shipped, zainab) == [
+        "documentation-first",
+        "work-for-job-seekers",
+        "debts-after-return",
+    ]
     # a debt without selling anything to leave is not enough; psychosocial needs and plans to leave are
     other = {
         "missing_documents": False,

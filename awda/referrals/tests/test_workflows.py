@@ -108,7 +108,7 @@ def test_final_statuses_are_those_without_a_way_out() -> None:
             assert dead_ends == set(workflows.FINAL)
         else:  # a transfer is never started, so "in progress" is a dead end it never reaches
             assert dead_ends == {*workflows.FINAL, S.IN_PROGRESS}
-    assert workflows.FINAL == {S.DECLINED, S.COMPLETED, S.NOT_COMPLETED, S.REVOKED, S.EXPIRED}
+    assert {S.DECLINED, S.COMPLETED, S.NOT_COMPLETED, S.REVOKED, S.EXPIRED} == workflows.FINAL
 
 
 # --------------------------------------------------------------------------------------------------

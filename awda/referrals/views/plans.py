@@ -67,16 +67,18 @@ def _grid(plan: ReintegrationPlan) -> list[dict[str, Any]]:
     )
     out = []
     for horizon, horizon_label in Horizon.choices:
-        dimensions = []
+        dimensions: list[dict[str, Any]] = []
+        count = 0
         for dimension, dimension_label in Dimension.choices:
             these = [g for g in goals if g.horizon == horizon and g.dimension == dimension]
             dimensions.append({"label": dimension_label, "goals": these})
+            count += len(these)
         out.append(
             {
                 "horizon": horizon,
                 "label": horizon_label,
                 "dimensions": dimensions,
-                "count": sum(len(d["goals"]) for d in dimensions),
+                "count": count,
             }
         )
     return out
@@ -194,9 +196,9 @@ def plan_step(request: HttpRequest, plan_uuid: str, step: str) -> HttpResponse:
         else:
             raise Http404
     except AwdaError as error:
-        form = plan_forms.get(step)
-        show_error(request, error, form)
-        if form is not None:
+        failed = plan_forms.get(step)
+        show_error(request, error, failed)
+        if failed is not None:
             return _render(request, user, ReintegrationPlan.objects.get(pk=plan.pk), plan_forms)
         return redirect("referrals:plan", plan_uuid=plan.uuid)
     messages.success(request, _("Saved."))

@@ -27,7 +27,7 @@ from awda.referrals.forms import (
     RevokeForm,
     StepForm,
 )
-from awda.referrals.sharing import shared_rows
+from awda.referrals.sharing import ltr_labels, shared_rows
 from awda.referrals.views.common import show_error, user_with
 from awda.registry.enums import SharedField
 
@@ -136,6 +136,7 @@ def _page(
         "referral": referral,
         "access": access,
         "sections": shared_rows(referral, parts) if access.receiver and not access.sender else [],
+        "ltr_labels": ltr_labels(),
         "consent_missing": access.receiver and not access.sender and not parts,
         "transitions": referral.transitions.select_related("actor"),
         "step_forms": step_forms,
@@ -205,11 +206,10 @@ def referral_step(request: HttpRequest, referral_uuid: str, step: str) -> HttpRe
         elif step == "accept":
             office = None
             if referral.kind == "transfer":
+                chosen = request.POST.get("office") or ""
                 office = (
-                    Office.objects.filter(
-                        uuid=request.POST.get("office") or None, institution_id=referral.to_institution_id
-                    ).first()
-                    if request.POST.get("office")
+                    Office.objects.filter(uuid=chosen, institution_id=referral.to_institution_id).first()
+                    if chosen
                     else user.office
                 )
             actions.referral_accept(**common, note=data["note"], office=office)

@@ -150,7 +150,7 @@ class ConsentInput(serializers.Serializer):
         choices=InstitutionType.choices, required=False, allow_blank=True, default=""
     )
     whole_record = serializers.BooleanField(required=False, default=True)
-    fields = serializers.ListField(
+    fields = serializers.ListField(  # type: ignore[assignment]  # the consent's field, not Serializer.fields
         child=serializers.ChoiceField(choices=enums.SharedField.choices), required=False, default=list
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
