@@ -229,6 +229,8 @@ def _cell(op: str, role: str, env: dict[str, Any]) -> str:
     if op == "access":
         expected_sides = {"receiver"} if role == "provider_receiving" else {"sender"}
         assert (result.referral.pk, result.sides) == (target.pk, expected_sides)
+        reads = AuditEntry.objects.filter(action="read", object_id=str(target.uuid))
+        assert list(reads.values_list("actor_id", flat=True)) == [user.pk]
         result = result.referral
     assert result.status == ALLOWED_STATUS[op], (op, role)
     if target is not None:

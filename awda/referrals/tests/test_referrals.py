@@ -659,3 +659,71 @@ def test_bad_transfers_are_refused(env: dict[str, Any]) -> None:
         actions.transfer_create(actor=env["worker"], returnee=case, institution=env["amal"])
     assert twice.value.code == "duplicate"
     assert Referral.objects.count() == 1
+
+
+def test_a_transfer_is_taken_over_only_by_an_office_and_a_worker_of_the_receiving_institution(
+    env: dict[str, Any], make_user: Any
+) -> None:
+    # given a transfer of Zainab's case to MoLSA, sent with her consent
+    case, molsa = env["case"], env["world"]["molsa"]
+    consent_to(env["worker"], case, molsa)
+    transfer = actions.referral_send(
+        actor=env["worker"],
+        referral=actions.transfer_create(actor=env["worker"], returnee=case, institution=molsa),
+    )
+    provider = make_user("service_provider", "molsa_baghdad", "molsa.provider")
+    events = CaseEvent.objects.count()
+
+    # when a MoLSA worker names an office of MoMD, or a MoLSA provider (who keeps no cases) accepts it
+    with pytest.raises(AwdaError) as wrong_office:
+        actions.referral_accept(
+            actor=env["molsa_worker"], referral=transfer, office=env["world"]["momd_erbil"]
+        )
+    with pytest.raises(AwdaError) as no_case_work:
+        actions.referral_accept(actor=provider, referral=transfer)
+
+    # then both are refused, and the case and the transfer are as they were
+    assert fields_of(wrong_office.value) == {
+        "office": ["Choose an office of your institution to take the case."]
+    }
+    assert no_case_work.value.code == "permission_denied"
+    case.refresh_from_db()
+    assert (case.institution, case.office, case.owner) == (
+        env["world"]["momd"],
+        env["world"]["momd_baghdad"],
+        env["worker"],
+    )
+    fresh = Referral.objects.get(pk=transfer.pk)
+    assert (fresh.status, fresh.version, fresh.assigned_to, fresh.accepted_at) == (S.SENT, 2, None, None)
+    assert log_of(transfer) == [("", S.DRAFT), (S.DRAFT, S.SENT)]
+    assert CaseEvent.objects.count() == events
+
+
+def test_a_consent_to_a_kind_of_institution_covers_the_ngo(env: dict[str, Any]) -> None:
+    # given Zainab agreed to share her name and needs with any NGO
+    registry_actions.consent_record(
+        actor=env["worker"],
+        returnee=env["case"],
+        data={
+            "purpose": "sharing_institution_type",
+            "shared_with_type": "ngo",
+            "granted": True,
+            "method": "written",
+            "whole_record": False,
+            "fields": ["identity", "needs"],
+        },
+    )
+
+    # when she is referred to the NGO with those parts
+    referral = actions.referral_make(
+        actor=env["worker"],
+        returnee=env["case"],
+        service=env["ngo_docs"],
+        need_category="documentation",
+        shared_fields=["identity", "needs"],
+    )
+
+    # then it is sent, and the NGO sees those parts; MoLSA, a ministry, gets nothing from it
+    assert referral.status == S.SENT
+    assert queries.parts_for([referral]) == {referral.pk: frozenset({"identity", "needs"})}
+    assert shared_parts(env["case"], env["world"]["molsa"]) == frozenset()
