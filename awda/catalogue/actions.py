@@ -897,3 +897,17 @@ def service_take_place(*, service: Service) -> bool:
             return False
         Service.objects.filter(pk=locked.pk).update(current_load=load + 1, load_month=month)
     return True
+
+
+def service_release_place(*, service: Service, taken_on: date) -> None:
+    """Give back a place taken this month by a referral that was revoked before the service began.
+
+    A place taken in an earlier month is not given back: that month's count is history.
+    """
+    month = _this_month()
+    if taken_on.replace(day=1) != month:
+        return
+    with transaction.atomic():
+        locked = Service.objects.select_for_update().get(pk=service.pk)
+        if locked.load_month == month and locked.current_load > 0:
+            Service.objects.filter(pk=locked.pk).update(current_load=locked.current_load - 1)

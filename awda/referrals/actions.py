@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from awda.accounts.models import Institution, Office, User
 from awda.accounts.roles import Capability, has_capability
-from awda.catalogue.actions import service_take_place
+from awda.catalogue.actions import service_release_place, service_take_place
 from awda.catalogue.models import Organisation, Service
 from awda.core import audit
 from awda.core.errors import AwdaError, Conflict, NotFound, PermissionDenied
@@ -310,7 +310,10 @@ def referral_make(
             shared_fields=parts,
             override_reason=override_reason,
         )
-        if consent_method:
+        already = shared_parts(returnee, referral.to_institution)
+        if consent_method and not set(parts) <= already:
+            # A new decision replaces the earlier one for this institution: it covers what was agreed
+            # before as well, so asking for more never narrows an earlier consent.
             registry_actions.consent_record(
                 actor=actor,
                 returnee=returnee,
@@ -320,7 +323,7 @@ def referral_make(
                     "granted": True,
                     "method": consent_method,
                     "whole_record": False,
-                    "fields": parts,
+                    "fields": sorted(set(parts) | already),
                     "note": str(_("Given for a referral to %(service)s.") % {"service": service.name}),
                 },
             )
@@ -487,8 +490,9 @@ def referral_accept(
             target = office or actor.office
             if target is None or target.institution_id != locked.to_institution_id:
                 raise _fields(office=_("Choose an office of your institution to take the case."))
-            owner = actor if has_capability(actor, Capability.EDIT_RECORDS) else None
-            registry_actions.case_transfer(actor=actor, returnee=locked.returnee, office=target, owner=owner)
+            if not has_capability(actor, Capability.EDIT_RECORDS):
+                raise PermissionDenied(_("Only a case worker or a supervisor can take a case over."))
+            registry_actions.case_transfer(actor=actor, returnee=locked.returnee, office=target, owner=actor)
             locked.outcome = Outcome.NEED_MET
             locked.closed_at = timezone.now()
             _transition(locked, to=S.COMPLETED, actor=None, side="system", note="")
@@ -660,6 +664,10 @@ def referral_revoke(
             note=note.strip(),
             expected_version=expected_version,
         )
+        if was == S.ACCEPTED and locked.service is not None and locked.accepted_at is not None:
+            service_release_place(
+                service=locked.service, taken_on=timezone.localtime(locked.accepted_at).date()
+            )
         if was in (S.SENT, S.ACCEPTED):
             for user in receiving_users(locked):
                 notify(
