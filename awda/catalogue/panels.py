@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -19,7 +20,7 @@ from awda.registry.models import Returnee
 SHOWN_PER_NEED = 5
 
 
-def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
+def eligible_services_panel(viewer: User, returnee: Returnee, request: HttpRequest | None = None) -> str:
     """For each need of the returnee: eligible services with places, then why others are not open to them."""
     needs = sorted({n.category for n in returnee.needs.all() if not n.is_interest})
     if not needs:
@@ -71,4 +72,4 @@ def eligible_services_panel(viewer: User, returnee: Returnee) -> str:
         }
         for need in needs
     ]
-    return render_to_string("catalogue/case_services.html", {"sections": sections})
+    return render_to_string("catalogue/case_services.html", {"sections": sections}, request=request)

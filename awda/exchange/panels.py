@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.dateparse import parse_date
 
@@ -13,7 +14,7 @@ from awda.exchange.models import CandidatePair
 from awda.registry.models import Returnee
 
 
-def cross_reference_panel(viewer: User, returnee: Returnee) -> str:
+def cross_reference_panel(viewer: User, returnee: Returnee, request: HttpRequest | None = None) -> str:
     """Links confirmed by the engine or a steward, from the sources of the viewer's own institution.
 
     Uncertain pairs are not shown: a case worker must not act on a match nobody has confirmed.
@@ -55,4 +56,4 @@ def cross_reference_panel(viewer: User, returnee: Returnee) -> str:
         audit.record(actor=viewer, action=AuditAction.READ, obj=record)
     if not links:
         return ""
-    return render_to_string("exchange/case_crossref.html", {"links": links})
+    return render_to_string("exchange/case_crossref.html", {"links": links}, request=request)

@@ -13,7 +13,7 @@ class ReferralKind(models.TextChoices):
 
 class ReferralStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
+    SENT = "sent", _("Sent, waiting for an answer")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     IN_PROGRESS = "in_progress", _("In progress")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from awda.accounts.models import User
@@ -11,7 +12,7 @@ from awda.registry.access import can_edit
 from awda.registry.models import Returnee
 
 
-def referrals_panel(viewer: User, returnee: Returnee) -> str:
+def referrals_panel(viewer: User, returnee: Returnee, request: HttpRequest | None = None) -> str:
     if not has_capability(viewer, Capability.REFER) or not can_edit(viewer, returnee):
         return ""
     return render_to_string(
@@ -23,4 +24,5 @@ def referrals_panel(viewer: User, returnee: Returnee) -> str:
             "proposals": pending_proposals(returnee),
             "needs": [n for n in returnee.needs.all() if not n.is_interest],
         },
+        request=request,
     )

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
+
+from django.http import HttpRequest
 
 from awda.accounts.models import User
 from awda.registry.models import Returnee
 
-# A panel gets the viewer and the record they were allowed to see, and returns HTML or "" for none.
-CasePanel = Callable[[User, Returnee], str]
+
+class CasePanel(Protocol):
+    """Gets the viewer, the record they were allowed to see and the request (for forms' CSRF tokens);
+    returns HTML, or "" for nothing to show."""
+
+    def __call__(self, viewer: User, returnee: Returnee, request: HttpRequest | None = None) -> str: ...
+
+
 _PANELS: list[CasePanel] = []
 
 
@@ -18,5 +26,5 @@ def register_case_panel(panel: CasePanel) -> None:
         _PANELS.append(panel)
 
 
-def case_panels(viewer: User, returnee: Returnee) -> list[str]:
-    return [html for panel in _PANELS if (html := panel(viewer, returnee))]
+def case_panels(viewer: User, returnee: Returnee, request: HttpRequest | None = None) -> list[str]:
+    return [html for panel in _PANELS if (html := panel(viewer, returnee, request))]

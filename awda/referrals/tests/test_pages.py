@@ -216,3 +216,22 @@ def test_pages_in_three_languages(
         response = verified_client(user).get(url)
         assert response.status_code == 200, url
         _check(response.content.decode(), language, url)
+
+
+def test_the_forms_on_the_case_page_carry_their_csrf_token(
+    case: Returnee, services: dict[str, Service], actors: dict[str, Any]
+) -> None:
+    """The panel is rendered by another app: its forms must still pass Django's CSRF check."""
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(actors["worker"])
+    html = client.get(f"/returnees/{case.uuid}/").content.decode()
+    panel = html[html.index('data-testid="referrals-panel"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', panel)
+    assert token is not None
+    response = client.post(f"/referrals/cases/{case.uuid}/plan/", {"csrfmiddlewaretoken": token.group(1)})
+    assert response.status_code == 302
+    assert case.plans.count() == 1

@@ -224,7 +224,7 @@ def case_page(request: HttpRequest, returnee_uuid: str) -> HttpResponse:
             returnee.consents.select_related("shared_with", "recorded_by").order_by("-recorded_at")
         ),
         "events": list(returnee.events.select_related("actor")[:50]),
-        "panels": case_panels(user, returnee),
+        "panels": case_panels(user, returnee, request),
         "contact_allowed": consents.contact_allowed(returnee),
         "status_form": StatusForm(
             initial={"status": returnee.status, "closure_reason": returnee.closure_reason}
