@@ -177,6 +177,9 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, goals: Any, referrals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals  # type: ignore[attr-defined]
+        latest = goals.order_by("-created_at", "-id").first()
+        if latest is not None:
+            self.fields["goal"].initial = latest.pk  # the goal just added, usually the one to act on
         self.fields["referral"].queryset = referrals  # type: ignore[attr-defined]
         self.fields["referral"].label_from_instance = lambda r: (  # type: ignore[attr-defined]
             f"{r.service.name if r.service else r.to_institution.name} · {r.get_status_display()}"
