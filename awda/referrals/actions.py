@@ -180,7 +180,7 @@ def _check_move(
         if referral.status in workflows.FINAL:
             message = _("This referral is closed (%(status)s); it can no longer change.")
         else:
-            message = _("A referral that is %(status)s cannot be moved this way.")
+            message = _("This referral is now “%(status)s”: it cannot be moved this way.")
         raise Conflict(message % {"status": referral.get_status_display()}, code="transition_not_allowed")
 
 

@@ -9,7 +9,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from awda.accounts.models import User
@@ -70,8 +70,16 @@ def inbox_page(user: User, *, status: str = "", page: int = 1, size: int = 50) -
     elif status in ReferralStatus.values:
         referrals = referrals.filter(status=status)
     start = (max(1, page) - 1) * size
+    # Joined with all six relations, the query took longer to plan than to run (10 ms against 2 ms at
+    # 100,000 referrals) and brought each wide row of a service or a person once per referral: the
+    # small tables are joined, the services and the people read by key afterwards (two narrow queries).
+    referrals = referrals.select_related(None).select_related(
+        "to_organisation", "to_institution", "from_institution", "assigned_to"
+    )
     rows = list(referrals.order_by("-sent_at", "-id")[start : start + size + 1])
-    return rows[:size], len(rows) > size
+    shown = rows[:size]
+    prefetch_related_objects(shown, "service", "returnee")
+    return shown, len(rows) > size
 
 
 def parts_for(referrals: list[Referral]) -> dict[int, frozenset[str]]:
@@ -164,19 +172,28 @@ def suggestions(returnee: Returnee, need_category: str, *, today: date | None = 
     facts = returnee_facts(returnee, today=today)
     person = person_of(returnee, facts)
     result = eligibility_for(person, today=today)
-    keys = [v.key for v in result.eligible if v.available]
-    if not keys:
+    eligible = {v.key for v in result.eligible if v.available}
+    if not eligible:
         return []
-    services = list(
+    # The person is eligible for thousands of services, of which a few hundred answer this need: read
+    # the keys of those (narrowly), and the whole rows only of the ones both eligible and answering it.
+    answering = (
         running_services(today)
-        .filter(uuid__in=keys)
         .filter(
             Q(category__parent__isnull=True, category__need_category=need_category)
             | Q(category__parent__need_category=need_category)
         )
         .exclude(organisation__institution__isnull=True)
-        .select_related("organisation", "category")
-        .prefetch_related("governorates", "districts")
+        .values_list("pk", "uuid")
+    )
+    wanted = [pk for pk, key in answering if str(key) in eligible]
+    if not wanted:
+        return []
+    services = list(
+        running_services(today)
+        .filter(pk__in=wanted)
+        # The place comes from the eligibility terms; the receiving institution is what callers read next.
+        .select_related("organisation__institution", "category")
         .order_by("code")
     )
     if not services:

@@ -345,7 +345,10 @@ def test_sending_twice_is_refused_and_changes_nothing(setting: dict[str, Any]) -
 
     # then it is refused and nothing moved
     assert refused.value.code == "transition_not_allowed"
-    assert str(refused.value) == "A referral that is Sent cannot be moved this way."
+    assert (
+        str(refused.value)
+        == "This referral is now “Sent, waiting for an answer”: it cannot be moved this way."
+    )
     assert _state(referral) == (S.SENT, 2)
     assert [(f, t) for f, t, _a, _n in _log(referral)] == [("", S.DRAFT), (S.DRAFT, S.SENT)]
 
