@@ -19,6 +19,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,8 +47,8 @@ def _p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _criteria(rng: random.Random) -> dict:  # type: ignore[type-arg]
-    criteria: dict = {}  # type: ignore[type-arg]
+def _criteria(rng: random.Random) -> dict[str, Any]:
+    criteria: dict[str, Any] = {}
     roll = rng.random()
     if roll < 0.35:
         return criteria
@@ -111,7 +112,9 @@ def build(count: int) -> None:
             }
             capacity = rng.choice([None, 10, 20, 50, 100])
             texts = [*names.values(), category.name_ar, category.name_ckb, category.name_en]
-            texts += [category.parent.name_ar, category.parent.name_ckb, category.parent.name_en]
+            parent = category.parent
+            assert parent is not None  # subcategories only
+            texts += [parent.name_ar, parent.name_ckb, parent.name_en]
             texts += [organisation.name_ar, organisation.name_ckb, organisation.name_en]
             services.append(
                 Service(
@@ -166,32 +169,6 @@ def build(count: int) -> None:
         demo_returnees(20, seed=5)
 
 
-def _database_defaults() -> None:
-    """Give the registry's columns their model defaults in the database too.
-
-    The bulk generator COPYs a fixed list of columns; a column added to the model since (a need's
-    urgency, a consent's parts) would otherwise be NULL and refused. Only the benchmark database is changed.
-    """
-    from awda.registry.models import Consent, Need
-
-    with connection.cursor() as cursor:
-        for model in (Need, Consent):
-            for field in model._meta.concrete_fields:
-                default = field.default
-                if (
-                    field.null
-                    or not field.has_default()
-                    or (callable(default) and default not in (list, dict))
-                ):
-                    continue  # generated per row (a UUID) or nullable: the generator writes or leaves it
-                value = field.get_db_prep_save(field.get_default(), connection)
-                table, column = connection.ops.quote_name(model._meta.db_table), str(field.column)
-                cursor.execute(
-                    f"ALTER TABLE {table} ALTER COLUMN {connection.ops.quote_name(column)} SET DEFAULT %s",
-                    [value],
-                )
-
-
 def prepare(services: int, returnees: int = 0) -> float:
     """Create (or reuse) the benchmark database: migrated, ``services`` services, and the registry filled
     up to ``returnees`` people. Returns the seconds spent on the services (0 when they were there)."""
@@ -205,7 +182,6 @@ def prepare(services: int, returnees: int = 0) -> float:
 
     existing = Returnee.objects.count()
     if returnees > existing:
-        _database_defaults()
         t0 = time.monotonic()
         demo_returnees_parallel(returnees - existing, seed=existing + 17, workers=os.cpu_count() or 2)
         with connection.cursor() as cursor:

@@ -85,6 +85,45 @@ def record(
     return entry
 
 
+def record_many(
+    *, actor: Any, action: AuditAction | str, objects: Iterable[tuple[models.Model, Iterable[str]]]
+) -> int:
+    """Append one row per object (with its fields) under one lock and one insert: a list of records read."""
+    items = [(object_label(obj), sorted(set(fields))) for obj, fields in objects]
+    if not items:
+        return 0
+    ctx = context.current()
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    now = timezone.now()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+        entries = []
+        for (object_type, object_id), fields in items:
+            seq += 1
+            entry = AuditEntry(
+                seq=seq,
+                at=now,
+                actor_id=actor.pk if authenticated else None,
+                actor_username=actor.get_username() if authenticated else "",
+                action=str(action),
+                object_type=object_type,
+                object_id=object_id,
+                changed_fields=fields,
+                request_id=ctx.request_id if ctx else "",
+                ip_address=ctx.ip_address if ctx else None,
+                prev_hash=prev_hash,
+            )
+            entry.hash = compute_hash(entry)
+            prev_hash = entry.hash
+            entries.append(entry)
+        AuditEntry.objects.bulk_create(entries)
+    return len(entries)
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     seq: int

@@ -105,6 +105,12 @@ class Referral(PublicModel):
             models.Index(fields=["returnee", "-created_at"], name="referral_case_idx"),
             models.Index(fields=["status", "answer_due_at"], name="referral_due_idx"),
             models.Index(fields=["service", "status"], name="referral_service_idx"),
+            # The follow-ups due in a receiver's inbox: few referrals have one, so the index stays small.
+            models.Index(
+                fields=["to_institution", "follow_up_on"],
+                condition=Q(follow_up_on__isnull=False),
+                name="referral_follow_up_idx",
+            ),
         ]
         constraints = [
             # Twice to the same service while the first is still open: refused by the database too.

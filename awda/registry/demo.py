@@ -470,6 +470,7 @@ def demo_returnees_bulk(count: int, *, seed: int = 7, batch: int = 2000, progres
             "returnee_id",
             "category",
             "priority",
+            "urgency",
             "is_interest",
             "description",
         ],
@@ -482,6 +483,8 @@ def demo_returnees_bulk(count: int, *, seed: int = 7, batch: int = 2000, progres
             "granted",
             "shared_with_id",
             "shared_with_type",
+            "whole_record",
+            "fields",
             "method",
             "recorded_by_id",
             "recorded_at",
@@ -576,7 +579,10 @@ def demo_returnees_bulk(count: int, *, seed: int = 7, batch: int = 2000, progres
                     )
                     for d in person.documents
                 ]
-                rows[Need] += [(now, now, rid, n["category"], n["priority"], False, "") for n in person.needs]
+                rows[Need] += [
+                    (now, now, rid, n["category"], n["priority"], n.get("urgency", "soon"), False, "")
+                    for n in person.needs
+                ]
                 rows[Consent] += [
                     (
                         now,
@@ -587,6 +593,8 @@ def demo_returnees_bulk(count: int, *, seed: int = 7, batch: int = 2000, progres
                         True,
                         None,
                         "",
+                        True,
+                        [],
                         "written",
                         owner_id,
                         now,
@@ -746,9 +754,11 @@ def _copy_rows(model: Any, columns: list[str], rows: list[tuple[Any, ...]]) -> N
         return
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     table = connection.ops.quote_name(model._meta.db_table)
+    from psycopg.types.json import Jsonb
+
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row(row)
+            copy.write_row(tuple(Jsonb(v) if isinstance(v, (list, dict)) else v for v in row))
 
 
 def _generate_share(args: tuple[int, int]) -> int:

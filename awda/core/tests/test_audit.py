@@ -111,3 +111,20 @@ def test_postgresql_refuses_to_update_or_delete_audit_rows() -> None:
     assert AuditEntry.objects.get(seq=1).hash == original.hash
     assert AuditEntry.objects.get(seq=1).action == "read"
     assert audit.verify() is None
+
+
+@pytest.mark.django_db
+def test_many_rows_at_once_extend_the_chain_without_a_break() -> None:
+    from awda.accounts.models import Institution
+
+    first = Institution.objects.create(code="a1", type="ngo", name_ar="أ", name_ckb="ئ", name_en="A")
+    second = Institution.objects.create(code="a2", type="ngo", name_ar="ب", name_ckb="ب", name_en="B")
+    audit.record(actor=None, action=AuditAction.READ, obj=first)
+    written = audit.record_many(actor=None, action=AuditAction.READ, objects=[(first, ["x"]), (second, [])])
+    audit.record(actor=None, action=AuditAction.READ, obj=second)
+    assert written == 2
+    rows = list(AuditEntry.objects.order_by("seq").values_list("seq", "object_id", "changed_fields"))
+    assert [r[0] for r in rows][-4:] == [rows[-4][0], rows[-4][0] + 1, rows[-4][0] + 2, rows[-4][0] + 3]
+    assert rows[-3][1:] == (str(first.uuid), ["x"])
+    assert audit.verify() is None
+    assert audit.record_many(actor=None, action=AuditAction.READ, objects=[]) == 0

@@ -366,9 +366,8 @@ class ReferralListApi(APIView):
         shown = [r for r in rows if not access[r.pk].sender]
         prefetch_related_objects(shown, *SHARED_PREFETCH)
         parts = queries.parts_for(shown)
-        for referral in shown:
-            # A receiver's row shows parts of a person's record: each row shown is a read on record.
-            audit.record(actor=user, action=AuditAction.READ, obj=referral, fields=sorted(parts[referral.pk]))
+        # A receiver's row shows parts of a person's record: each row shown is a read on record.
+        audit.record_many(actor=user, action=AuditAction.READ, objects=[(r, parts[r.pk]) for r in shown])
         data = self.OutputSerializer(rows, many=True, context={"access": access, "parts": parts}).data
         return paginator.get_paginated_response(data)
 

@@ -18,7 +18,7 @@ from awda.core.errors import AwdaError, NotFound
 from awda.core.models import active_language
 from awda.referrals import actions, queries
 from awda.referrals.forms import NeedsAssessmentForm, ReferForm, TransferForm
-from awda.referrals.models import ResponseRule
+from awda.referrals.models import OPEN_STATUSES, Referral, ResponseRule
 from awda.referrals.views.common import show_error, user_with
 from awda.registry import actions as registry_actions
 from awda.registry.access import access_returnee_by_uuid
@@ -104,17 +104,23 @@ def refer(request: HttpRequest, returnee_uuid: str) -> HttpResponse:
             else:
                 messages.success(request, _("The referral was saved as a draft."))
             return redirect("referrals:referral", referral_uuid=referral.uuid)
-    consented = {
-        str(s.service.uuid): sorted(shared_parts(returnee, s.service.organisation.institution))
-        for s in found
-        if s.service.organisation.institution is not None
-    }
+    # One consent read per receiving institution and one query for the open referrals, not one per row.
+    consented: dict[int, list[str]] = {}
+    for item in found:
+        institution = item.service.organisation.institution
+        if institution is not None and institution.pk not in consented:
+            consented[institution.pk] = sorted(shared_parts(returnee, institution))
+    open_services = set(
+        Referral.objects.filter(returnee=returnee, status__in=OPEN_STATUSES).values_list(
+            "service_id", flat=True
+        )
+    )
     rows = [
         {
             "suggestion": s,
             "reasons": [reason[language] for reason in s.ranked.reasons],
-            "consented": consented.get(str(s.service.uuid), []),
-            "open": queries.open_referral_exists(returnee, s.service),
+            "consented": consented.get(s.service.organisation.institution_id or 0, []),
+            "open": s.service.pk in open_services,
         }
         for s in found
     ]

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 
 from awda.accounts.models import Office
 from awda.accounts.roles import Capability, has_capability
+from awda.core import audit
 from awda.core.errors import AwdaError, NotFound
+from awda.core.models import AuditAction
 from awda.referrals import actions, queries, workflows
 from awda.referrals.access import ReferralAccess, access_referral_by_id
 from awda.referrals.enums import ReferralStatus
@@ -52,8 +54,15 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _rows(referrals: list[Any], *, receiver: bool) -> list[dict[str, Any]]:
+def _rows(referrals: list[Any], *, receiver: bool, viewer: Any = None) -> list[dict[str, Any]]:
     parts = queries.parts_for(referrals) if receiver else {}
+    if receiver:
+        # The inbox shows parts of people's records held by other institutions: each row is a read.
+        audit.record_many(
+            actor=viewer,
+            action=AuditAction.READ,
+            objects=[(r, parts.get(r.pk, frozenset())) for r in referrals if parts.get(r.pk)],
+        )
     now = timezone.now()
     rows = []
     for referral in referrals:
@@ -77,7 +86,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = _page_number(request)
     referrals, more = queries.inbox_page(user, status=status, page=page, size=PAGE_SIZE)
     context = {
-        "rows": _rows(referrals, receiver=True),
+        "rows": _rows(referrals, receiver=True, viewer=user),
         "status": status,
         "statuses": [("open", _("Waiting or under way")), ("", _("All")), *S.choices[1:]],
         "page": page,
