@@ -59,14 +59,23 @@ STEP_TO: dict[tuple[str, str], str] = {
 # The statuses in which ``actions.referral_set_follow_up`` takes a follow-up date (the receiver's reminder).
 FOLLOW_UP_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.COMPLETED, S.NOT_COMPLETED})
 # What ``shared_record`` reads of a person, fetched for a whole page of a receiver's rows at once.
-SHARED_PREFETCH = (
-    "returnee__phones",
-    "returnee__needs",
-    "returnee__documents",
-    "returnee__skills",
-    "returnee__qualifications",
-    "returnee__household__members",
-)
+# What each part of a record needs read beside the person (a part nobody may see is not read at all).
+SHARED_PREFETCH: dict[str, tuple[str, ...]] = {
+    "contact": ("returnee__phones",),
+    "needs": ("returnee__needs",),
+    "documents": ("returnee__documents",),
+    "education_work": ("returnee__skills", "returnee__qualifications"),
+    "household": ("returnee__household__members",),
+}
+
+
+def prefetch_shared(referrals: list[Referral], parts: dict[int, frozenset[str]]) -> None:
+    shown = set().union(*parts.values()) if parts else set()
+    lookups = [lookup for part in sorted(shown) for lookup in SHARED_PREFETCH.get(part, ())]
+    if lookups:
+        prefetch_related_objects(referrals, *lookups)
+
+
 NOTE: dict[str, Any] = {"required": False, "allow_blank": True, "default": "", "max_length": 4000}
 
 
@@ -333,10 +342,12 @@ class ReferralListApi(APIView):
         side = filters.get("side", "")
         sent, received = queries.sent_by(user), queries.received_by(user)
         referrals: QuerySet[Referral]
+        # The small tables are joined; services and people are read by key once the page is known.
+        light = ("to_organisation", "to_institution", "from_institution", "assigned_to")
         if side == "sent":
-            referrals = sent.order_by("-created_at", "-id")
+            referrals = sent.select_related(None).select_related(*light).order_by("-created_at", "-id")
         elif side == "received":
-            referrals = received.order_by("-sent_at", "-id")
+            referrals = received.select_related(None).select_related(*light).order_by("-sent_at", "-id")
         else:
             referrals = (
                 Referral.objects.filter(Q(pk__in=sent.values("pk")) | Q(pk__in=received.values("pk")))
@@ -352,6 +363,7 @@ class ReferralListApi(APIView):
             referrals = referrals.filter(status=wanted)
         paginator = self.pagination_class()
         rows: list[Referral] = list(paginator.paginate_queryset(referrals, request, view=self) or [])
+        prefetch_related_objects(rows, "service", "returnee")
         keys = [r.pk for r in rows]
         as_sender = (
             set(sent.filter(pk__in=keys).values_list("pk", flat=True)) if side != "received" else set()
@@ -364,8 +376,8 @@ class ReferralListApi(APIView):
             for r in rows
         }
         shown = [r for r in rows if not access[r.pk].sender]
-        prefetch_related_objects(shown, *SHARED_PREFETCH)
         parts = queries.parts_for(shown)
+        prefetch_shared(shown, parts)
         # A receiver's row shows parts of a person's record: each row shown is a read on record.
         audit.record_many(actor=user, action=AuditAction.READ, objects=[(r, parts[r.pk]) for r in shown])
         data = self.OutputSerializer(rows, many=True, context={"access": access, "parts": parts}).data
