@@ -457,9 +457,9 @@ def main() -> None:
         f"The garbage collector tracked {tracked:,} objects once the eligibility terms of the "
         f"{total_services:,} services were in memory; each of its full passes walks them all, and the "
         "suggestions (which allocate a verdict per service reaching the person) trigger one every few "
-        "calls: the slowest samples above are those passes. The last row measures the same suggestions "
-        "with those objects frozen out of the collector (`gc.freeze()`, as a server could do once the "
-        "terms are loaded)."
+        "calls. `catalogue.queries.service_index` freezes the terms out of the collector once it has "
+        "built them (`gc.freeze()`); the last row calls `gc.freeze()` once more before measuring, "
+        "to show what is left to gain."
     )
     report = "\n".join(
         [
