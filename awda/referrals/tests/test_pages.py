@@ -12,6 +12,7 @@ from awda.catalogue.models import Service
 from awda.portal.tests.untranslated import english_words
 from awda.referrals import actions
 from awda.referrals.models import PlanAction, Referral, ReferralTransition
+from awda.registry.enums import NeedCategory
 from awda.registry.models import Consent, Returnee
 from conftest import verified_client
 
@@ -235,3 +236,23 @@ def test_the_forms_on_the_case_page_carry_their_csrf_token(
     response = client.post(f"/referrals/cases/{case.uuid}/plan/", {"csrfmiddlewaretoken": token.group(1)})
     assert response.status_code == 302
     assert case.plans.count() == 1
+
+
+def test_the_needs_assessment_records_priority_and_urgency(case: Returnee, actors: dict[str, Any]) -> None:
+    form = {
+        **{f"{c}_priority": "medium" for c in NeedCategory.values},
+        **{f"{c}_urgency": "routine" for c in NeedCategory.values},
+        "housing_state": "need",
+        "housing_priority": "high",
+        "housing_urgency": "immediate",
+        "housing_description": "البيت مهدّم",
+        "education_state": "interest",
+    }
+    response = verified_client(actors["worker"]).post(f"/referrals/cases/{case.uuid}/needs/", form)
+    assert response.status_code == 302
+    needs = sorted(case.needs.values_list("category", "priority", "urgency", "is_interest", "description"))
+    assert needs == [
+        ("education", "medium", "routine", True, ""),
+        ("housing", "high", "immediate", False, "البيت مهدّم"),
+    ]
+    assert case.events.filter(kind="needs_assessed").count() == 1
