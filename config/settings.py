@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "awda.registry",
     "awda.catalogue",
     "awda.referrals",
+    "awda.monitoring",
     "awda.exchange",
     "awda.portal",
 ]

@@ -1,0 +1,16 @@
+"""Application configuration of monitoring: follow-up surveys and reintegration scores."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    name = "awda.monitoring"
+    label = "monitoring"
+    verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from awda.monitoring.panels import scores_panel
+        from awda.registry.panels import register_case_panel
+
+        register_case_panel(scores_panel)

@@ -1,0 +1,52 @@
+"""The case page's section on follow-up surveys: the latest scores and their history as a chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from awda.accounts.models import User
+from awda.accounts.roles import Capability, has_capability
+from awda.monitoring.queries import responses_of, versions_in_use
+from awda.registry.access import can_edit
+from awda.registry.models import Returnee
+
+CHART_WIDTH, CHART_HEIGHT, PAD = 320, 120, 10
+SERIES = (("economic", "#0b6e4f"), ("social", "#1f5fa8"), ("psychosocial", "#b3541e"))
+
+
+def chart(responses: list[Any]) -> dict[str, Any]:
+    """Polylines of each dimension's score over the surveys, oldest first (the SVG is drawn by the template)."""
+    ordered = list(reversed(responses))[-12:]
+    n = len(ordered)
+    step = (CHART_WIDTH - 2 * PAD) / max(1, n - 1)
+    lines = []
+    for name, colour in SERIES:
+        points = []
+        for i, response in enumerate(ordered):
+            value = getattr(response, name)
+            if value is None:
+                continue
+            x = PAD + i * step
+            y = CHART_HEIGHT - PAD - value * (CHART_HEIGHT - 2 * PAD)
+            points.append(f"{x:.1f},{y:.1f}")
+        lines.append({"name": name, "colour": colour, "points": " ".join(points)})
+    return {"width": CHART_WIDTH, "height": CHART_HEIGHT, "lines": lines, "count": n}
+
+
+def scores_panel(viewer: User, returnee: Returnee, request: HttpRequest | None = None) -> str:
+    if not has_capability(viewer, Capability.EDIT_RECORDS) or not can_edit(viewer, returnee):
+        return ""
+    responses = list(responses_of(returnee)[:12])
+    return render_to_string(
+        "monitoring/case_scores.html",
+        {
+            "returnee": returnee,
+            "responses": responses,
+            "chart": chart(responses),
+            "instruments": versions_in_use(),
+        },
+        request=request,
+    )

@@ -1,0 +1,97 @@
+"""Recording a follow-up survey in Awda's own form, in the worker's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from awda.accounts.access import signed_in_user
+from awda.accounts.roles import Capability, has_capability
+from awda.core.errors import AwdaError, NotFound
+from awda.core.models import active_language
+from awda.monitoring import actions, rules
+from awda.monitoring.queries import version_in_use
+from awda.registry.access import access_returnee_by_uuid
+
+
+def _questions(instrument: rules.Instrument, language: str, answers: dict[str, str]) -> list[dict[str, Any]]:
+    sections = []
+    for dimension in instrument.dimensions:
+        items = [
+            {
+                "code": i.code,
+                "question": i.question.get(language) or i.question["ar"],
+                "options": [
+                    {
+                        "value": o.value,
+                        "label": o.label.get(language) or o.label["ar"],
+                        "checked": answers.get(i.code) == o.value,
+                    }
+                    for o in i.options
+                ],
+            }
+            for i in instrument.indicators
+            if i.dimension == dimension.code
+        ]
+        sections.append({"name": dimension.name.get(language) or dimension.name["ar"], "items": items})
+    return sections
+
+
+@login_required
+def survey_new(request: HttpRequest, returnee_uuid: str, code: str) -> HttpResponse:
+    user = signed_in_user(request)
+    if not has_capability(user, Capability.EDIT_RECORDS):
+        raise Http404
+    try:
+        returnee = access_returnee_by_uuid(user, returnee_uuid, for_edit=True)
+    except NotFound as error:
+        raise Http404 from error
+    version = version_in_use(code)
+    if version is None:
+        raise Http404
+    instrument = actions.parsed(version)
+    answers = (
+        {i.code: request.POST.get(i.code, "") for i in instrument.indicators}
+        if request.method == "POST"
+        else {}
+    )
+    errors: dict[str, list[str]] = {}
+    collected = (
+        request.POST.get("collected_on", "") if request.method == "POST" else timezone.localdate().isoformat()
+    )
+    if request.method == "POST":
+        try:
+            collected_on = date.fromisoformat(collected) if collected else None
+        except ValueError:
+            collected_on = None
+            errors["collected_on"] = [_("Enter a date such as 2026-11-27.")]
+        if not errors:
+            try:
+                response = actions.response_record(
+                    actor=user, returnee=returnee, version=version, answers=answers, collected_on=collected_on
+                )
+            except AwdaError as error:
+                messages.error(request, str(error.message))
+                errors = {k: [str(m) for m in v] for k, v in error.fields.items()}
+            else:
+                messages.success(
+                    request,
+                    _("The survey was recorded. Composite score: %(score)s.")
+                    % {"score": "—" if response.composite is None else f"{response.composite:.2f}"},
+                )
+                return redirect(f"/returnees/{returnee.uuid}/#surveys")
+    context = {
+        "returnee": returnee,
+        "version": version,
+        "sections": _questions(instrument, active_language(), answers),
+        "collected_on": collected,
+        "errors": errors,
+    }
+    return render(request, "monitoring/survey_form.html", context, status=400 if errors else 200)
