@@ -15,10 +15,11 @@ from awda.accounts.roles import Capability, has_capability
 from awda.core import audit
 from awda.core.errors import AwdaError, Conflict, NotFound, PermissionDenied
 from awda.core.models import AuditAction
-from awda.monitoring import loaders, rules
-from awda.monitoring.enums import ResponseSource, VersionStatus
-from awda.monitoring.models import Instrument, InstrumentVersion, SurveyResponse
+from awda.monitoring import loaders, queries, rules
+from awda.monitoring.enums import AlertStatus, ResponseSource, VersionStatus
+from awda.monitoring.models import Alert, Instrument, InstrumentVersion, SurveyResponse, WarningRule
 from awda.registry.access import can_edit
+from awda.registry.enums import CaseStatus
 from awda.registry.models import Returnee
 
 
@@ -143,4 +144,90 @@ def response_record(
             answered=scores.answered,
         )
         audit.record(actor=actor, action=AuditAction.CREATE, obj=response)
+        # A setback shows at once, on the case and in the worker's list.
+        warnings_check(returnee=returnee)
     return response
+
+
+# --------------------------------------------------------------------------------------------------
+# Early warning
+# --------------------------------------------------------------------------------------------------
+
+
+def warnings_check(*, returnee: Returnee, today: date | None = None) -> list[Alert]:
+    """Run the early-warning rules on one case; raise an alert for each setback not already raised."""
+    today = today or timezone.localdate()
+    if returnee.status == CaseStatus.CLOSED or returnee.merged_into_id is not None:
+        return []
+    findings = rules.early_warnings(queries.warning_specs(), queries.case_state(returnee, today), today)
+    if not findings:
+        return []
+    raised: list[Alert] = []
+    by_code = {r.code: r for r in WarningRule.objects.filter(code__in=[f.code for f in findings])}
+    with transaction.atomic():
+        pending = set(
+            Alert.objects.filter(returnee=returnee, rule__code__in=by_code)
+            .exclude(status=AlertStatus.RESOLVED)
+            .values_list("rule__code", flat=True)
+        )
+        for finding in findings:
+            if finding.code in pending:
+                continue
+            alert = Alert.objects.create(
+                returnee=returnee,
+                rule=by_code[finding.code],
+                kind=finding.kind,
+                severity=finding.severity,
+                details=finding.details,
+                raised_at=timezone.now(),
+                governorate_id=returnee.governorate_id,
+                district_id=returnee.district_id,
+                institution_id=returnee.institution_id,
+            )
+            audit.record(actor=None, action=AuditAction.CREATE, obj=alert)
+            raised.append(alert)
+    return raised
+
+
+def _alert_for_edit(actor: User, alert: Alert) -> Alert:
+    if not has_capability(actor, Capability.EDIT_RECORDS) or not can_edit(actor, alert.returnee):
+        raise NotFound(_("Not found."))
+    return Alert.objects.select_for_update().get(pk=alert.pk)
+
+
+def alert_acknowledge(*, actor: User, alert: Alert) -> Alert:
+    with transaction.atomic():
+        locked = _alert_for_edit(actor, alert)
+        if locked.status != AlertStatus.OPEN:
+            raise Conflict(
+                _("This alert was already acknowledged or resolved."), code="transition_not_allowed"
+            )
+        locked.status = AlertStatus.ACKNOWLEDGED
+        locked.acknowledged_by = actor
+        locked.acknowledged_at = timezone.now()
+        locked.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["status"])
+    return locked
+
+
+def alert_resolve(*, actor: User, alert: Alert, action_taken: str) -> Alert:
+    """Close an alert with what was done about it (a referral, a visit, a call…)."""
+    if not action_taken.strip():
+        raise AwdaError(
+            _("Please correct the fields below."),
+            code="invalid",
+            fields={"action_taken": [_("Say what was done about it.")]},
+        )
+    with transaction.atomic():
+        locked = _alert_for_edit(actor, alert)
+        if locked.status == AlertStatus.RESOLVED:
+            raise Conflict(_("This alert is already resolved."), code="transition_not_allowed")
+        if locked.acknowledged_at is None:
+            locked.acknowledged_by, locked.acknowledged_at = actor, timezone.now()
+        locked.status = AlertStatus.RESOLVED
+        locked.resolved_by = actor
+        locked.resolved_at = timezone.now()
+        locked.action_taken = action_taken.strip()
+        locked.save()
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["status", "action_taken"])
+    return locked

@@ -35,3 +35,13 @@ def load_default_instrument(instrument_model: Any, version_model: Any) -> None:
         name_ckb=data["name"]["ckb"],
         name_en=data["name"]["en"],
     )
+
+
+DEFAULT_WARNINGS = Path(__file__).parent / "data" / "warning_rules.json"
+
+
+def load_default_warning_rules(model: Any) -> None:
+    for rule in json.loads(DEFAULT_WARNINGS.read_text(encoding="utf-8")):
+        model.objects.update_or_create(
+            code=rule["code"], defaults={k: v for k, v in rule.items() if k != "code"}
+        )

@@ -79,3 +79,75 @@ class SurveyResponse(PublicModel):
 
     def __str__(self) -> str:
         return str(self.uuid)
+
+
+class WarningRule(TimeStampedModel):
+    """An early-warning rule as data: a kind of setback, its parameters and the severity of its alerts."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=enums.WarningKind.choices)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=enums.Severity.choices)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_ckb = models.CharField(_("name (Kurdish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class Alert(PublicModel):
+    """A setback found by a rule on a case: raised, acknowledged, resolved with the action taken.
+
+    The place, sex and categories of the person are copied when it is raised, so that the systemic
+    view counts alerts where and to whom they happened, without reading the records again.
+    """
+
+    returnee = models.ForeignKey(Returnee, on_delete=models.CASCADE, related_name="alerts")
+    rule = models.ForeignKey(WarningRule, on_delete=models.PROTECT, related_name="alerts")
+    kind = models.CharField(max_length=30, choices=enums.WarningKind.choices)
+    severity = models.CharField(max_length=10, choices=enums.Severity.choices)
+    status = models.CharField(
+        max_length=15, choices=enums.AlertStatus.choices, default=enums.AlertStatus.OPEN
+    )
+    details = models.JSONField(default=dict)
+    raised_at = models.DateTimeField(db_index=True)
+    governorate = models.ForeignKey("geo.Governorate", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("geo.District", on_delete=models.PROTECT, related_name="+")
+    institution = models.ForeignKey("accounts.Institution", on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    action_taken = models.TextField(_("action taken"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        indexes = [
+            models.Index(fields=["institution", "status", "-raised_at"], name="alert_list_idx"),
+            models.Index(fields=["raised_at", "governorate", "kind"], name="alert_systemic_idx"),
+        ]
+        constraints = [
+            # One alert per case and rule while it is not resolved: a rule that keeps finding the same
+            # setback does not flood the worker's list.
+            models.UniqueConstraint(
+                fields=["returnee", "rule"],
+                condition=~models.Q(status="resolved"),
+                name="alert_one_unresolved",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}:{self.status}"

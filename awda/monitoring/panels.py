@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 
 from awda.accounts.models import User
 from awda.accounts.roles import Capability, has_capability
+from awda.monitoring.enums import AlertStatus
 from awda.monitoring.queries import responses_of, versions_in_use
 from awda.registry.access import can_edit
 from awda.registry.models import Returnee
@@ -47,6 +48,11 @@ def scores_panel(viewer: User, returnee: Returnee, request: HttpRequest | None =
             "responses": responses,
             "chart": chart(responses),
             "instruments": versions_in_use(),
+            "alerts": list(
+                returnee.alerts.exclude(status=AlertStatus.RESOLVED)
+                .select_related("rule")
+                .order_by("-raised_at")
+            ),
         },
         request=request,
     )

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date, timedelta
+from typing import Any
 
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from awda.accounts.models import User
+from awda.accounts.scope import ScopePaths, scope_records
+from awda.monitoring import rules
 from awda.monitoring.enums import VersionStatus
-from awda.monitoring.models import InstrumentVersion, SurveyResponse
+from awda.monitoring.models import Alert, InstrumentVersion, SurveyResponse, WarningRule
+from awda.referrals.enums import ReferralStatus
+from awda.referrals.models import Referral
 from awda.registry.models import Returnee
 
 
@@ -33,3 +42,118 @@ def responses_of(returnee: Returnee) -> QuerySet[SurveyResponse]:
     return SurveyResponse.objects.filter(returnee=returnee).select_related(
         "version__instrument", "collected_by"
     )
+
+
+def case_state(returnee: Returnee, today: date) -> rules.CaseState:
+    """What the early-warning rules read of one case: its last two surveys, intentions, documents,
+    declined referrals of the past half year and the last time anyone recorded something on it."""
+    from awda.registry.categorisation import returnee_facts
+    from awda.registry.models import CaseEvent
+
+    responses = list(
+        SurveyResponse.objects.filter(returnee=returnee)
+        .select_related("version")
+        .order_by("-collected_on", "-id")[:2]
+    )
+    surveys = []
+    for response in responses:
+        instrument = rules.parse_instrument(response.version.definition)
+        surveys.append(
+            rules.Survey(
+                collected_on=response.collected_on,
+                scores={
+                    "economic": response.economic,
+                    "social": response.social,
+                    "psychosocial": response.psychosocial,
+                    "composite": response.composite,
+                },
+                indicator_scores=rules.indicator_scores(instrument, response.answers),
+            )
+        )
+    last_event = (
+        CaseEvent.objects.filter(returnee=returnee).order_by("-at").values_list("at", flat=True).first()
+    )
+    contacts = [
+        d
+        for d in (last_event.date() if last_event else None, responses[0].collected_on if responses else None)
+        if d
+    ]
+    declined = Referral.objects.filter(
+        returnee=returnee, status=ReferralStatus.DECLINED, closed_at__date__gte=today - timedelta(days=180)
+    ).count()
+    facts = returnee_facts(returnee, today=today)
+    return rules.CaseState(
+        latest=surveys[0] if surveys else None,
+        previous=surveys[1] if len(surveys) > 1 else None,
+        intends_to_migrate=returnee.intends_to_migrate_again,
+        missing_documents=bool(facts.get("missing_documents")),
+        registered_on=returnee.created_at.date(),
+        declined_referrals=declined,
+        last_contact=max(contacts) if contacts else None,
+    )
+
+
+def warning_specs() -> list[rules.WarningSpec]:
+    return [
+        rules.WarningSpec(code=r.code, kind=r.kind, severity=r.severity, params=r.params)
+        for r in WarningRule.objects.filter(is_active=True).order_by("code")
+    ]
+
+
+def alerts_visible_to(user: User) -> QuerySet[Alert]:
+    """Alerts of the cases in the user's data scope."""
+    return scope_records(
+        user,
+        Alert.objects.select_related("returnee", "rule"),
+        ScopePaths(
+            institution="returnee__institution",
+            governorate="returnee__governorate",
+            district="returnee__district",
+            assignee="returnee__owner",
+        ),
+    )
+
+
+SMALL_CELL = 5
+
+
+def systemic(months: int, today: date, *, governorate: str = "") -> dict[str, Any]:
+    """Alerts raised per month, by place and cause: the committee's view of where setbacks rise.
+
+    Counts under five are shown as "fewer than 5"; a cell "rises" when this month has at least five
+    alerts and half again as many as the mean of the months before it.
+    """
+    first = (today.replace(day=1) - timedelta(days=31 * (months - 1))).replace(day=1)
+    alerts = Alert.objects.filter(raised_at__date__gte=first)
+    if governorate:
+        alerts = alerts.filter(governorate_id=governorate)
+    group = "district_id" if governorate else "governorate_id"
+    rows = (
+        alerts.annotate(month=TruncMonth("raised_at"))
+        .values("month", group, "kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    month_keys: list[str] = []
+    day = first
+    while day <= today:
+        month_keys.append(day.strftime("%Y-%m"))
+        day = (day + timedelta(days=32)).replace(day=1)
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    for row in rows:
+        key = (row[group], row["kind"])
+        cells.setdefault(key, {})[row["month"].strftime("%Y-%m")] = row["n"]
+    out: list[dict[str, Any]] = []
+    for (place, kind), by_month in sorted(cells.items()):
+        counts = [by_month.get(m, 0) for m in month_keys]
+        before = counts[:-1]
+        mean = sum(before) / len(before) if before else 0.0
+        rising = counts[-1] >= SMALL_CELL and counts[-1] >= 1.5 * max(mean, 1e-9)
+        out.append({"place": place, "kind": kind, "counts": counts, "rising": rising})
+    out.sort(key=lambda r: (not r["rising"], -r["counts"][-1]))
+    return {"months": month_keys, "rows": out}
+
+
+def shown(n: int) -> str:
+    """A count as the systemic view shows it: under five is "<5" (small-cell suppression), zero is 0."""
+    return "<5" if 0 < n < SMALL_CELL else str(n)

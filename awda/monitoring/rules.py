@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -300,3 +300,150 @@ def score(instrument: Instrument, answers: Mapping[str, Any]) -> Scores:
     weight = sum(w for w, _value in scored)
     composite = _clamp(sum(w * value for w, value in scored) / weight) if weight > 0 else None
     return Scores(dimensions=dimension_scores, composite=composite, answered=answered)
+
+
+# --------------------------------------------------------------------------------------------------
+# Early warning
+# --------------------------------------------------------------------------------------------------
+
+SCORE_NAMES: Final = (*DIMENSIONS, "composite")
+WARNING_KINDS: Final = (
+    "score_drop",
+    "dimension_below",
+    "intends_to_migrate",
+    "documentation_unresolved",
+    "referral_declined_twice",
+    "no_contact",
+    "indicator_fell",
+)
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What early warning reads of one response: its date, scores and each answered indicator's score."""
+
+    collected_on: Any  # a date
+    scores: Mapping[str, float | None]
+    indicator_scores: Mapping[str, float | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """The facts of one case that the rules look at (gathered by ``queries.case_state``)."""
+
+    latest: Survey | None = None
+    previous: Survey | None = None
+    intends_to_migrate: str = ""
+    missing_documents: bool = False
+    registered_on: Any = None  # a date
+    declined_referrals: int = 0
+    last_contact: Any = None  # a date, or None when nobody ever recorded anything
+
+
+@dataclass(frozen=True)
+class WarningSpec:
+    code: str
+    kind: str
+    severity: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    kind: str
+    severity: str
+    details: dict[str, Any]
+
+
+def validate_warning(kind: str, params: Mapping[str, Any]) -> list[str]:
+    """Problems of a rule's parameters (English, for whoever loads rules); empty when it can run."""
+
+    def number(name: str, low: float, high: float) -> list[str]:
+        value = params.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            return [f"{name}: a number from {low:g} to {high:g}"]
+        return []
+
+    if kind not in WARNING_KINDS:
+        return [f"kind: one of {', '.join(WARNING_KINDS)}"]
+    problems: list[str] = []
+    if kind in ("score_drop", "dimension_below") and params.get("score") not in SCORE_NAMES:
+        problems.append(f"score: one of {', '.join(SCORE_NAMES)}")
+    if kind == "score_drop":
+        problems += number("drop", 0.01, 1)
+    if kind in ("dimension_below", "indicator_fell"):
+        problems += number("below", 0.01, 1)
+    if kind in ("documentation_unresolved", "no_contact"):
+        problems += number("days", 1, 3650)
+    if kind == "referral_declined_twice":
+        problems += number("count", 1, 100)
+    if kind == "indicator_fell" and not INDICATOR_CODE.match(str(params.get("indicator", ""))):
+        problems.append("indicator: the code of an indicator")
+    return problems
+
+
+def _finding(spec: WarningSpec, state: CaseState, today: Any) -> dict[str, Any] | None:
+    p = spec.params
+    latest, previous = state.latest, state.previous
+    if spec.kind == "score_drop":
+        if latest is None or previous is None:
+            return None
+        before, after = previous.scores.get(p["score"]), latest.scores.get(p["score"])
+        if before is None or after is None or before - after < p["drop"] - 1e-12:
+            return None
+        return {
+            "score": p["score"],
+            "before": round(before, 3),
+            "after": round(after, 3),
+            "drop": round(before - after, 3),
+        }
+    if spec.kind == "dimension_below":
+        value = latest.scores.get(p["score"]) if latest is not None else None
+        if value is None or value >= p["below"]:
+            return None
+        return {"score": p["score"], "value": round(value, 3), "below": p["below"]}
+    if spec.kind == "intends_to_migrate":
+        return {} if state.intends_to_migrate == "yes" else None
+    if spec.kind == "documentation_unresolved":
+        if not state.missing_documents or state.registered_on is None:
+            return None
+        days = (today - state.registered_on).days
+        return {"days": days} if days >= p["days"] else None
+    if spec.kind == "referral_declined_twice":
+        return {"declined": state.declined_referrals} if state.declined_referrals >= p["count"] else None
+    if spec.kind == "no_contact":
+        if state.last_contact is None:
+            return None
+        days = (today - state.last_contact).days
+        return {"days": days} if days >= p["days"] else None
+    if spec.kind == "indicator_fell":
+        if latest is None or previous is None:
+            return None
+        before = previous.indicator_scores.get(p["indicator"])
+        after = latest.indicator_scores.get(p["indicator"])
+        if before is None or after is None or not (before >= p["below"] > after):
+            return None
+        return {"indicator": p["indicator"], "before": before, "after": after}
+    return None
+
+
+def early_warnings(specs: Sequence[WarningSpec], state: CaseState, today: Any) -> list[Finding]:
+    """The setbacks the rules find in one case today, in the rules' order."""
+    out = []
+    for spec in specs:
+        details = _finding(spec, state, today)
+        if details is not None:
+            out.append(Finding(code=spec.code, kind=spec.kind, severity=spec.severity, details=details))
+    return out
+
+
+def indicator_scores(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, float | None]:
+    """Each answered indicator's score (None for an answer that is not scored)."""
+    out: dict[str, float | None] = {}
+    for indicator in instrument.indicators:
+        value = answers.get(indicator.code)
+        option = indicator.option(value) if isinstance(value, str) else None
+        if option is not None:
+            out[indicator.code] = option.score
+    return out

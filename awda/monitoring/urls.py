@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from awda.monitoring.views import surveys
+from awda.monitoring.views import alerts, surveys
 
 app_name = "monitoring"
 
 urlpatterns = [
+    path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/<uuid:alert_uuid>/<slug:step>/", alerts.alert_step, name="alert_step"),
+    path("systemic/", alerts.systemic_view, name="systemic"),
     path("cases/<uuid:returnee_uuid>/surveys/<slug:code>/new/", surveys.survey_new, name="survey_new"),
 ]

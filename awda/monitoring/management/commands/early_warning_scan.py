@@ -1,0 +1,30 @@
+"""`awda early_warning_scan`: run the early-warning rules on every open case (daily, by cron)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from awda.monitoring.actions import warnings_check
+from awda.registry.enums import CaseStatus
+from awda.registry.models import Returnee
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the early-warning rules on every open case and raise alerts for new setbacks (time-based ones "
+        "such as no contact or documents still missing need this daily run; survey results raise theirs at once)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()
+        cases = (
+            Returnee.objects.filter(merged_into__isnull=True).exclude(status=CaseStatus.CLOSED).order_by("pk")
+        )
+        raised = scanned = 0
+        for returnee in cases.iterator(chunk_size=2000):
+            raised += len(warnings_check(returnee=returnee, today=today))
+            scanned += 1
+        self.stdout.write(f"{scanned} open cases scanned; {raised} new alerts.")
