@@ -251,6 +251,9 @@ AWDA_SMS_BACKEND = env_str("AWDA_SMS_BACKEND", "awda.core.notifications.NoSmsBac
 AWDA_WEEKEND_DAYS = (4, 5)
 # Days an accepted referral may stay open before supervisors hear it is overdue.
 AWDA_REFERRAL_COMPLETION_DAYS = env_int("AWDA_REFERRAL_COMPLETION_DAYS", 30)
+# A case closes as "reintegration achieved" when the latest composite score reaches this (IOM's RSS
+# reads 0.66 and above as sustainable reintegration); below it, only with a supervisor's written reason.
+AWDA_REINTEGRATION_THRESHOLD = float(os.environ.get("AWDA_REINTEGRATION_THRESHOLD", "0.66"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers; production adds HTTPS-only cookies and HSTS.

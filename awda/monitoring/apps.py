@@ -10,7 +10,10 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("Monitoring")
 
     def ready(self) -> None:
+        from awda.monitoring.closure import reintegration_achieved_check
         from awda.monitoring.panels import scores_panel
+        from awda.registry.closure import register_closure_check
         from awda.registry.panels import register_case_panel
 
         register_case_panel(scores_panel)
+        register_closure_check(reintegration_achieved_check)

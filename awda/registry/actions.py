@@ -577,12 +577,19 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     return locked
 
 
-def case_set_status(*, actor: User, returnee: Returnee, status: str, closure_reason: str = "") -> Returnee:
+def case_set_status(
+    *, actor: User, returnee: Returnee, status: str, closure_reason: str = "", override_reason: str = ""
+) -> Returnee:
+    """Open, activate or close a case; closing runs the checks higher apps registered (``closure.py``)."""
     _require(actor, Capability.EDIT_RECORDS)
     if status == CaseStatus.CLOSED and not closure_reason:
         raise _field_error("closure_reason", _("Give the reason for closing the case."))
     if status != CaseStatus.CLOSED and closure_reason:
         raise _field_error("closure_reason", _("Only a closed case has a closure reason."))
+    if status == CaseStatus.CLOSED:
+        from awda.registry.closure import run_closure_checks
+
+        run_closure_checks(actor, returnee, closure_reason, override_reason.strip())
     with transaction.atomic():
         locked = Returnee.objects.select_for_update().get(pk=returnee.pk)
         if locked.status == status and locked.closure_reason == closure_reason:
@@ -593,9 +600,10 @@ def case_set_status(*, actor: User, returnee: Returnee, status: str, closure_rea
         locked.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
         locked.version += 1
         locked.save(update_fields=["status", "closure_reason", "closed_at", "version", "updated_at"])
-        _event(
-            locked, actor, CaseEventKind.STATUS_CHANGED, {"from": old, "to": status, "reason": closure_reason}
-        )
+        data = {"from": old, "to": status, "reason": closure_reason}
+        if override_reason.strip():
+            data["override"] = override_reason.strip()
+        _event(locked, actor, CaseEventKind.STATUS_CHANGED, data)
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["status", "closure_reason"])
     return locked
 

@@ -353,6 +353,12 @@ class StatusForm(forms.Form):
     closure_reason = forms.ChoiceField(
         label=_("Closure reason"), choices=[("", "—"), *enums.ClosureReason.choices], required=False
     )
+    override_reason = forms.CharField(
+        label=_("Supervisor's reason to close anyway"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the scores do not show reintegration achieved: a supervisor explains why."),
+    )
 
 
 class ReturneeFilterForm(_LooseFields, forms.Form):

@@ -215,3 +215,60 @@ def test_the_default_survey_and_the_scores_read_entirely_in_the_workers_language
     assert client.post(url, {"collected_on": "2026-11-20", first.code: answer}).status_code == 302
     page = client.get(f"/returnees/{case.uuid}/").content.decode()
     assert english_words(page, {"AWD", "ERRIN", "ISCED", "USD", "E"}) == []
+
+
+def test_closing_as_reintegration_achieved_needs_the_scores_or_a_supervisors_reason(
+    worker: User, case: Returnee, version: InstrumentVersion, make_user: Callable[..., User]
+) -> None:
+    from awda.registry.actions import case_set_status
+
+    def close(actor: User, override: str = "") -> None:
+        case_set_status(
+            actor=actor,
+            returnee=case,
+            status="closed",
+            closure_reason="reintegration_achieved",
+            override_reason=override,
+        )
+
+    # no survey yet: refused, the case stays open
+    with pytest.raises(AwdaError) as refused:
+        close(worker)
+    assert refused.value.code == "scores_below_threshold"
+    # a low score: refused for the worker even with a reason
+    actions.response_record(
+        actor=worker,
+        returnee=case,
+        version=version,
+        answers={"work": "none", "food": "often", "house": "bad", "safe": "no"},
+        collected_on=date(2026, 11, 1),
+    )
+    with pytest.raises(AwdaError) as low:
+        close(worker, "يعمل الآن")
+    assert str(low.value) == "The latest composite score is 0.06, below 0.66."
+    case.refresh_from_db()
+    assert (case.status, case.closure_reason) == ("open", "")
+    # a supervisor closes it with a written reason, kept on the timeline
+    supervisor = make_user(Role.SUPERVISOR, "momd_baghdad", "mon.supervisor")
+    close(supervisor, "وجد عملًا ثابتًا بعد المسح")
+    case.refresh_from_db()
+    assert (case.status, case.closure_reason) == ("closed", "reintegration_achieved")
+    assert case.events.filter(kind="status_changed").first().data["override"] == "وجد عملًا ثابتًا بعد المسح"  # type: ignore[union-attr]
+
+
+def test_a_good_score_lets_the_worker_close_the_case(
+    worker: User, case: Returnee, version: InstrumentVersion
+) -> None:
+    from awda.registry.actions import case_set_status
+
+    actions.response_record(
+        actor=worker,
+        returnee=case,
+        version=version,
+        answers={"work": "full", "food": "never", "house": "good", "safe": "yes"},
+        collected_on=date(2026, 11, 1),
+    )
+    closed = case_set_status(
+        actor=worker, returnee=case, status="closed", closure_reason="reintegration_achieved"
+    )
+    assert closed.status == "closed"
