@@ -253,6 +253,10 @@ AWDA_WEEKEND_DAYS = (4, 5)
 AWDA_REFERRAL_COMPLETION_DAYS = env_int("AWDA_REFERRAL_COMPLETION_DAYS", 30)
 # A case closes as "reintegration achieved" when the latest composite score reaches this (IOM's RSS
 # reads 0.66 and above as sustainable reintegration); below it, only with a supervisor's written reason.
+# Follow-up surveys are due these many months after return (and at the plan's horizons).
+AWDA_FOLLOW_UP_MONTHS = tuple(
+    int(m) for m in os.environ.get("AWDA_FOLLOW_UP_MONTHS", "3,6,12,24").split(",") if m.strip()
+)
 AWDA_REINTEGRATION_THRESHOLD = float(os.environ.get("AWDA_REINTEGRATION_THRESHOLD", "0.66"))
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -25,6 +25,7 @@ class WarningKind(models.TextChoices):
     REFERRAL_DECLINED_TWICE = "referral_declined_twice", _("Referrals declined repeatedly")
     NO_CONTACT = "no_contact", _("No contact for a long time")
     INDICATOR_FELL = "indicator_fell", _("An answer got worse (such as losing a job)")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", _("A follow-up survey is overdue")
 
 
 class Severity(models.TextChoices):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from awda.accounts.models import User
@@ -82,7 +83,9 @@ def case_state(returnee: Returnee, today: date) -> rules.CaseState:
         returnee=returnee, status=ReferralStatus.DECLINED, closed_at__date__gte=today - timedelta(days=180)
     ).count()
     facts = returnee_facts(returnee, today=today)
+    schedule = follow_ups_of(returnee, today)
     return rules.CaseState(
+        overdue_follow_ups=tuple(f.due_on for f in schedule if f.status == "overdue"),
         latest=surveys[0] if surveys else None,
         previous=surveys[1] if len(surveys) > 1 else None,
         intends_to_migrate=returnee.intends_to_migrate_again,
@@ -157,3 +160,75 @@ def systemic(months: int, today: date, *, governorate: str = "") -> dict[str, An
 def shown(n: int) -> str:
     """A count as the systemic view shows it: under five is "<5" (small-cell suppression), zero is 0."""
     return "<5" if 0 < n < SMALL_CELL else str(n)
+
+
+def follow_ups_of(returnee: Returnee, today: date) -> list[rules.FollowUp]:
+    """The case's follow-up schedule: months after return (``AWDA_FOLLOW_UP_MONTHS``) and the current
+    plan's horizons, each marked done, upcoming, due or overdue."""
+    from awda.referrals.models import PlanGoal
+
+    plan_dates = list(
+        PlanGoal.objects.filter(plan__returnee=returnee)
+        .exclude(plan__status="closed")
+        .values_list("target_on", flat=True)
+        .distinct()
+    )
+    surveys = list(SurveyResponse.objects.filter(returnee=returnee).values_list("collected_on", flat=True))
+    return rules.follow_up_schedule(
+        returned_on=returnee.return_date or returnee.created_at.date(),
+        plan_dates=plan_dates,
+        survey_dates=surveys,
+        today=today,
+        months=settings.AWDA_FOLLOW_UP_MONTHS,
+    )
+
+
+def follow_ups_due(user: User, today: date, *, limit: int = 200) -> list[tuple[Returnee, rules.FollowUp]]:
+    """The worker's task list: follow-ups due or overdue on the open cases in their scope, oldest first.
+
+    Only cases that returned within the longest interval (plus a month), or that have a current plan,
+    can owe one; the others are not read.
+    """
+    from awda.referrals.models import PlanGoal, ReintegrationPlan
+    from awda.registry.enums import CaseStatus
+    from awda.registry.queries import returnees_editable_by
+
+    longest = max(settings.AWDA_FOLLOW_UP_MONTHS, default=24)
+    since = today - timedelta(days=31 * (longest + 1))
+    with_plan = ReintegrationPlan.objects.exclude(status="closed").values("returnee_id")
+    cases = (
+        returnees_editable_by(user)
+        .exclude(status=CaseStatus.CLOSED)
+        .filter(
+            Q(return_date__gte=since)
+            | Q(return_date__isnull=True, created_at__date__gte=since)
+            | Q(pk__in=with_plan)
+        )
+        .order_by("return_date", "pk")[:5000]
+    )
+    cases_list = list(cases)
+    ids = [r.pk for r in cases_list]
+    surveys: dict[int, list[date]] = {}
+    for rid, on in SurveyResponse.objects.filter(returnee_id__in=ids).values_list(
+        "returnee_id", "collected_on"
+    ):
+        surveys.setdefault(rid, []).append(on)
+    plans: dict[int, set[date]] = {}
+    for rid, on in (
+        PlanGoal.objects.filter(plan__returnee_id__in=ids)
+        .exclude(plan__status="closed")
+        .values_list("plan__returnee_id", "target_on")
+    ):
+        plans.setdefault(rid, set()).add(on)
+    out: list[tuple[Returnee, rules.FollowUp]] = []
+    for returnee in cases_list:
+        schedule = rules.follow_up_schedule(
+            returned_on=returnee.return_date or returnee.created_at.date(),
+            plan_dates=sorted(plans.get(returnee.pk, ())),
+            survey_dates=surveys.get(returnee.pk, []),
+            today=today,
+            months=settings.AWDA_FOLLOW_UP_MONTHS,
+        )
+        out += [(returnee, item) for item in schedule if item.status in ("due", "overdue")]
+    out.sort(key=lambda pair: pair[1].due_on)
+    return out[:limit]

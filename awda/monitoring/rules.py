@@ -315,6 +315,7 @@ WARNING_KINDS: Final = (
     "referral_declined_twice",
     "no_contact",
     "indicator_fell",
+    "follow_up_overdue",
 )
 
 
@@ -338,6 +339,7 @@ class CaseState:
     registered_on: Any = None  # a date
     declined_referrals: int = 0
     last_contact: Any = None  # a date, or None when nobody ever recorded anything
+    overdue_follow_ups: tuple[Any, ...] = ()  # due dates of follow-ups not done in time
 
 
 @dataclass(frozen=True)
@@ -417,6 +419,10 @@ def _finding(spec: WarningSpec, state: CaseState, today: Any) -> dict[str, Any] 
             return None
         days = (today - state.last_contact).days
         return {"days": days} if days >= p["days"] else None
+    if spec.kind == "follow_up_overdue":
+        if not state.overdue_follow_ups:
+            return None
+        return {"due_on": [d.isoformat() for d in state.overdue_follow_ups]}
     if spec.kind == "indicator_fell":
         if latest is None or previous is None:
             return None
@@ -446,4 +452,76 @@ def indicator_scores(instrument: Instrument, answers: Mapping[str, Any]) -> dict
         option = indicator.option(value) if isinstance(value, str) else None
         if option is not None:
             out[indicator.code] = option.score
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Follow-up schedule
+# --------------------------------------------------------------------------------------------------
+
+DEFAULT_FOLLOW_UP_MONTHS: Final = (3, 6, 12, 24)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    due_on: Any  # a date
+    source: str  # "return" (months after return) or "plan" (a goal's horizon)
+    status: str  # "done", "upcoming", "due" or "overdue"
+    done_on: Any = None  # the date of the survey that answered it
+
+
+def _add_months(day: Any, months: int) -> Any:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError("no such month")  # pragma: no cover
+
+
+def follow_up_schedule(
+    *,
+    returned_on: Any,
+    plan_dates: Sequence[Any] = (),
+    survey_dates: Sequence[Any] = (),
+    today: Any,
+    months: Sequence[int] = DEFAULT_FOLLOW_UP_MONTHS,
+    window_days: int = 30,
+    notice_days: int = 14,
+) -> list[FollowUp]:
+    """The follow-ups a case owes: ``months`` after return and at the plan's horizons, each answered by
+    the first survey from ``window_days`` before it on; one not answered is upcoming until ``notice_days``
+    before it, due until ``window_days`` after it, then overdue. Dates closer than the window merge
+    (the earlier stays)."""
+    from datetime import timedelta
+
+    wanted: list[tuple[Any, str]] = []
+    if returned_on is not None:
+        wanted += [(_add_months(returned_on, m), "return") for m in sorted(set(months)) if m > 0]
+    wanted += [(d, "plan") for d in plan_dates if d is not None]
+    wanted.sort(key=lambda item: item[0])
+    merged: list[tuple[Any, str]] = []
+    for due, source in wanted:
+        if merged and (due - merged[-1][0]).days < window_days:
+            continue
+        merged.append((due, source))
+    surveys = sorted(d for d in survey_dates if d is not None)
+    used: set[int] = set()
+    out = []
+    window = timedelta(days=window_days)
+    for due, source in merged:
+        match = next((i for i, d in enumerate(surveys) if i not in used and d >= due - window), None)
+        if match is not None and surveys[match] <= today:
+            used.add(match)
+            out.append(FollowUp(due_on=due, source=source, status="done", done_on=surveys[match]))
+            continue
+        if today < due - timedelta(days=notice_days):
+            status = "upcoming"
+        elif today <= due + window:
+            status = "due"
+        else:
+            status = "overdue"
+        out.append(FollowUp(due_on=due, source=source, status=status))
     return out

@@ -8,6 +8,7 @@ app_name = "monitoring"
 
 urlpatterns = [
     path("alerts/", alerts.alert_list, name="alerts"),
+    path("follow-ups/", surveys.follow_ups, name="follow_ups"),
     path("alerts/<uuid:alert_uuid>/<slug:step>/", alerts.alert_step, name="alert_step"),
     path("systemic/", alerts.systemic_view, name="systemic"),
     path("cases/<uuid:returnee_uuid>/surveys/<slug:code>/new/", surveys.survey_new, name="survey_new"),

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("referrals:sent", _("Referrals sent"), Capability.REFER),
     NavItem("referrals:approvals", _("Plans to approve"), Capability.APPROVE_PLANS),
     NavItem("referrals:statistics", _("Referral statistics"), Capability.VIEW_STATISTICS),
+    NavItem("monitoring:follow_ups", _("Follow-ups due"), Capability.REFER),
     NavItem("monitoring:alerts", _("Alerts"), Capability.REFER),
     NavItem("monitoring:systemic", _("Setbacks"), Capability.VIEW_STATISTICS),
     NavItem("catalogue:home", _("Services"), Capability.PROPOSE_SERVICES),

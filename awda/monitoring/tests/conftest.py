@@ -24,7 +24,13 @@ def worker(make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def case(register: Callable[..., Returnee]) -> Returnee:
-    return register()
+    """Returned three weeks ago: no follow-up is due yet, so only the alerts a test provokes appear."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    record = {**registration()["record"], "return_date": timezone.localdate() - timedelta(days=21)}
+    return register(record=record)
 
 
 @pytest.fixture

@@ -95,3 +95,21 @@ def survey_new(request: HttpRequest, returnee_uuid: str, code: str) -> HttpRespo
         "errors": errors,
     }
     return render(request, "monitoring/survey_form.html", context, status=400 if errors else 200)
+
+
+@login_required
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    """The worker's task list: follow-up surveys due or overdue on the cases in their scope."""
+    from awda.monitoring.queries import follow_ups_due, versions_in_use
+
+    user = signed_in_user(request)
+    if not has_capability(user, Capability.EDIT_RECORDS):
+        raise Http404
+    today = timezone.localdate()
+    versions = versions_in_use()
+    context = {
+        "items": follow_ups_due(user, today),
+        "today": today,
+        "instrument": versions[0].instrument.code if versions else "",
+    }
+    return render(request, "monitoring/follow_ups.html", context)
