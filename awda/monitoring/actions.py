@@ -93,6 +93,7 @@ def response_record(
     answers: Mapping[str, Any],
     collected_on: date | None = None,
     source: str = ResponseSource.FORM,
+    external_id: str = "",
 ) -> SurveyResponse:
     """Record a follow-up survey of a returnee in the actor's scope, scored against the version answered."""
     if not has_capability(actor, Capability.EDIT_RECORDS) or not can_edit(actor, returnee):
@@ -137,6 +138,7 @@ def response_record(
             collected_on=collected_on or today,
             collected_by=actor,
             source=source,
+            external_id=external_id,
             economic=scores.dimensions["economic"],
             social=scores.dimensions["social"],
             psychosocial=scores.dimensions["psychosocial"],

@@ -72,10 +72,19 @@ class SurveyResponse(PublicModel):
     psychosocial = models.FloatField(_("psychosocial"), null=True, blank=True)
     composite = models.FloatField(_("composite"), null=True, blank=True)
     answered = models.JSONField(default=dict)
+    # The submission's own identifier in KoboToolbox or ODK (``_uuid``): importing a file twice adds nothing.
+    external_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-collected_on", "-id"]
         indexes = [models.Index(fields=["returnee", "-collected_on"], name="survey_response_case_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="survey_response_external_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.uuid)

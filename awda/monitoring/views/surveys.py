@@ -113,3 +113,60 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         "instrument": versions[0].instrument.code if versions else "",
     }
     return render(request, "monitoring/follow_ups.html", context)
+
+
+def _version_or_404(code: str) -> Any:
+    version = version_in_use(code)
+    if version is None:
+        raise Http404
+    return version
+
+
+@login_required
+def survey_xlsform(request: HttpRequest, code: str) -> HttpResponse:
+    """The survey as an XLSForm for KoboToolbox or ODK (no personal data in it)."""
+    from awda.monitoring.kobo import build_survey_xlsform, form_id
+
+    user = signed_in_user(request)
+    if not has_capability(user, Capability.EDIT_RECORDS):
+        raise Http404
+    version = _version_or_404(code)
+    response = HttpResponse(
+        build_survey_xlsform(version),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{form_id(version)}_v{version.number}.xlsx"'
+    return response
+
+
+@login_required
+def survey_import(request: HttpRequest, code: str) -> HttpResponse:
+    """Submissions exported from KoboToolbox or ODK, imported as responses: all of them or none."""
+    from awda.core.tables import FileProblem
+    from awda.monitoring.kobo import import_submissions, read_submissions
+
+    user = signed_in_user(request)
+    if not has_capability(user, Capability.EDIT_RECORDS):
+        raise Http404
+    version = _version_or_404(code)
+    context: dict[str, Any] = {"version": version, "code": code, "result": None, "file_error": ""}
+    status = 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["file_error"] = _("Choose the file exported from KoboToolbox or ODK.")
+            status = 400
+        else:
+            try:
+                headers, rows = read_submissions(upload.read(), upload.name or "")
+                result = import_submissions(actor=user, version=version, headers=headers, rows=rows)
+            except FileProblem as error:
+                context["file_error"] = str(error)
+                status = 400
+            except AwdaError as error:
+                context["file_error"] = str(error.message)
+                status = 400
+            else:
+                context["result"] = result
+                status = 400 if result.problems else 200
+    return render(request, "monitoring/survey_import.html", context, status=status)
