@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +16,17 @@ from awda.core import audit
 from awda.core.errors import AwdaError, Conflict, NotFound, PermissionDenied
 from awda.core.models import AuditAction
 from awda.monitoring import loaders, queries, rules
-from awda.monitoring.enums import AlertStatus, ResponseSource, VersionStatus
-from awda.monitoring.models import Alert, Instrument, InstrumentVersion, SurveyResponse, WarningRule
+from awda.monitoring.enums import AlertStatus, Helped, ResponseSource, VersionStatus
+from awda.monitoring.models import (
+    Alert,
+    Instrument,
+    InstrumentVersion,
+    ServiceEvaluation,
+    SurveyResponse,
+    WarningRule,
+)
+from awda.referrals.enums import ReferralStatus
+from awda.referrals.models import Referral
 from awda.registry.access import can_edit
 from awda.registry.enums import CaseStatus
 from awda.registry.models import Returnee
@@ -233,3 +242,40 @@ def alert_resolve(*, actor: User, alert: Alert, action_taken: str) -> Alert:
         locked.save()
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["status", "action_taken"])
     return locked
+
+
+# --------------------------------------------------------------------------------------------------
+# Service evaluation
+# --------------------------------------------------------------------------------------------------
+
+
+def evaluation_record(
+    *, actor: User, referral: Referral, satisfaction: int, helped: str, comment: str = ""
+) -> ServiceEvaluation:
+    """The returnee's satisfaction with a completed referral's service, once per referral."""
+    if not has_capability(actor, Capability.REFER) or not can_edit(actor, referral.returnee):
+        raise NotFound(_("Not found."))
+    errors: dict[str, list[Any]] = {}
+    if not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
+        errors["satisfaction"] = [_("Choose from 1 (very unsatisfied) to 5 (very satisfied).")]
+    if helped not in Helped.values:
+        errors["helped"] = [_("Say whether the service helped.")]
+    if errors:
+        raise AwdaError(_("Please correct the fields below."), code="invalid", fields=errors)
+    if referral.status != ReferralStatus.COMPLETED:
+        raise Conflict(_("Only a completed referral's service can be evaluated."), code="not_completed")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                evaluation = ServiceEvaluation.objects.create(
+                    referral=referral,
+                    satisfaction=satisfaction,
+                    helped=helped,
+                    comment=comment.strip(),
+                    recorded_by=actor,
+                    recorded_on=timezone.localdate(),
+                )
+        except IntegrityError as error:
+            raise Conflict(_("This service was already evaluated."), code="duplicate") from error
+        audit.record(actor=actor, action=AuditAction.CREATE, obj=evaluation)
+    return evaluation

@@ -38,3 +38,9 @@ class AlertStatus(models.TextChoices):
     OPEN = "open", _("Open")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     RESOLVED = "resolved", _("Resolved")
+
+
+class Helped(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")

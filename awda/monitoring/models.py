@@ -160,3 +160,19 @@ class Alert(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.rule_id}:{self.status}"
+
+
+class ServiceEvaluation(TimeStampedModel):
+    """The returnee's view of a service they received through a completed referral (asked by their worker)."""
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="evaluation")
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1 to 5)"))
+    helped = models.CharField(_("did it help"), max_length=10, choices=enums.Helped.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_on = models.DateField(_("date"))
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}:{self.satisfaction}"

@@ -48,6 +48,11 @@ def scores_panel(viewer: User, returnee: Returnee, request: HttpRequest | None =
             "responses": responses,
             "chart": chart(responses),
             "instruments": versions_in_use(),
+            "to_evaluate": list(
+                returnee.referrals.filter(status="completed", evaluation__isnull=True).select_related(
+                    "service", "to_organisation"
+                )
+            ),
             "alerts": list(
                 returnee.alerts.exclude(status=AlertStatus.RESOLVED)
                 .select_related("rule")

@@ -232,3 +232,61 @@ def follow_ups_due(user: User, today: date, *, limit: int = 200) -> list[tuple[R
         out += [(returnee, item) for item in schedule if item.status in ("due", "overdue")]
     out.sort(key=lambda pair: pair[1].due_on)
     return out[:limit]
+
+
+def provider_performance(referrals: QuerySet[Referral]) -> list[dict[str, Any]]:
+    """Per provider: referrals received, time to accept, completion rate, needs met, satisfaction.
+
+    The mean satisfaction shows only from five evaluations on (fewer would point at persons).
+    """
+    from statistics import median
+
+    from django.db.models import Avg, F
+
+    from awda.monitoring.models import ServiceEvaluation
+
+    received = referrals.exclude(status=ReferralStatus.DRAFT)
+    rows = received.values("to_organisation_id", "to_organisation__name_ar", "to_organisation__name_ckb",
+                           "to_organisation__name_en").annotate(
+        received=Count("id"),
+        accepted=Count("id", filter=Q(accepted_at__isnull=False)),
+        completed=Count("id", filter=Q(status=ReferralStatus.COMPLETED)),
+        not_completed=Count("id", filter=Q(status=ReferralStatus.NOT_COMPLETED)),
+        met=Count("id", filter=Q(status=ReferralStatus.COMPLETED, outcome="need_met")),
+        declined=Count("id", filter=Q(status=ReferralStatus.DECLINED)),
+    ).order_by("-received")  # fmt: skip
+    waits: dict[int, list[float]] = {}
+    for org, seconds in (
+        received.filter(accepted_at__isnull=False, sent_at__isnull=False)
+        .annotate(wait=F("accepted_at") - F("sent_at"))
+        .values_list("to_organisation_id", "wait")
+    ):
+        waits.setdefault(org, []).append(seconds.total_seconds() / 86400)
+    evaluations = {
+        row["referral__to_organisation_id"]: row
+        for row in ServiceEvaluation.objects.filter(referral__in=received)
+        .values("referral__to_organisation_id")
+        .annotate(n=Count("id"), mean=Avg("satisfaction"), helped=Count("id", filter=Q(helped="yes")))
+    }
+    out = []
+    row: Any
+    for row in rows:
+        org = row["to_organisation_id"]
+        closed = row["completed"] + row["not_completed"]
+        evaluation: Any = evaluations.get(org, {"n": 0, "mean": None, "helped": 0})
+        out.append(
+            {
+                "organisation": {k: row[f"to_organisation__name_{k}"] for k in ("ar", "ckb", "en")},
+                "received": row["received"],
+                "declined": row["declined"],
+                "days_to_accept": round(median(waits[org]), 1) if waits.get(org) else None,
+                "completion_rate": round(row["completed"] / closed, 2) if closed else None,
+                "needs_met": round(row["met"] / row["completed"], 2) if row["completed"] else None,
+                "evaluations": evaluation["n"],
+                "satisfaction": round(evaluation["mean"], 1) if evaluation["n"] >= SMALL_CELL else None,
+                "helped": round(evaluation["helped"] / evaluation["n"], 2)
+                if evaluation["n"] >= SMALL_CELL
+                else None,
+            }
+        )
+    return out

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awda.monitoring.views import alerts, surveys
+from awda.monitoring.views import alerts, evaluations, surveys
 
 app_name = "monitoring"
 
@@ -13,5 +13,7 @@ urlpatterns = [
     path("surveys/<slug:code>/import/", surveys.survey_import, name="survey_import"),
     path("alerts/<uuid:alert_uuid>/<slug:step>/", alerts.alert_step, name="alert_step"),
     path("systemic/", alerts.systemic_view, name="systemic"),
+    path("referrals/<uuid:referral_uuid>/evaluation/", evaluations.evaluation_new, name="evaluation_new"),
+    path("providers/", evaluations.provider_performance, name="providers"),
     path("cases/<uuid:returnee_uuid>/surveys/<slug:code>/new/", surveys.survey_new, name="survey_new"),
 ]
