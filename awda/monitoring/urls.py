@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from awda.monitoring.views import alerts, evaluations, surveys
+from awda.monitoring.views import alerts, evaluations, indicators, surveys
 
 app_name = "monitoring"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("systemic/", alerts.systemic_view, name="systemic"),
     path("referrals/<uuid:referral_uuid>/evaluation/", evaluations.evaluation_new, name="evaluation_new"),
     path("providers/", evaluations.provider_performance, name="providers"),
+    path("indicators/", indicators.indicator_table, name="indicators"),
     path("cases/<uuid:returnee_uuid>/surveys/<slug:code>/new/", surveys.survey_new, name="survey_new"),
 ]

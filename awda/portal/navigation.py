@@ -35,6 +35,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("monitoring:follow_ups", _("Follow-ups due"), Capability.REFER),
     NavItem("monitoring:alerts", _("Alerts"), Capability.REFER),
     NavItem("monitoring:systemic", _("Setbacks"), Capability.VIEW_STATISTICS),
+    NavItem("monitoring:indicators", _("Indicators"), Capability.VIEW_STATISTICS),
     NavItem("monitoring:providers", _("Providers"), Capability.VIEW_STATISTICS),
     NavItem("catalogue:home", _("Services"), Capability.PROPOSE_SERVICES),
     NavItem("catalogue:home", _("Services"), Capability.MANAGE_CATALOGUE),

@@ -1,0 +1,169 @@
+"""Programme indicators (Priority 6), defined as data in ``data/indicators.json`` and computed in the database
+for the returnees who returned in a period, disaggregated by one characteristic at a time.
+
+Analysts see aggregates only: a cell resting on fewer than five people (or referrals, or surveys) shows
+"<5" and no value. A survey "at 6 months" is one collected between one month before and two months
+after that point; the latest in that window counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from statistics import median
+from typing import Any, Final
+
+from django.db.models import Avg, Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+
+from awda.core.models import localized
+from awda.monitoring.models import SurveyResponse
+from awda.referrals.enums import ReferralStatus
+from awda.referrals.models import Referral, ReintegrationPlan
+from awda.registry.models import Returnee
+
+DEFINITIONS = Path(__file__).parent / "data" / "indicators.json"
+SMALL_CELL: Final = 5
+DISAGGREGATIONS: Final = ("total", "sex", "age_group", "category", "governorate", "settlement", "return_type")
+AGE_GROUPS: Final = (
+    ("0-17", 0, 17),
+    ("18-24", 18, 24),
+    ("25-34", 25, 34),
+    ("35-49", 35, 49),
+    ("50+", 50, 200),
+)
+
+
+@dataclass(frozen=True)
+class Definition:
+    code: str
+    kind: str
+    params: dict[str, Any]
+    unit: str
+    name_ar: str
+    name_ckb: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+def definitions() -> list[Definition]:
+    return [Definition(**item) for item in json.loads(DEFINITIONS.read_text(encoding="utf-8"))]
+
+
+def _group_expression(by: str, prefix: str, period_end: date) -> Any:
+    """The value a row is grouped by (``prefix`` leads from the counted row to the returnee)."""
+    if by == "total":
+        return Value("total", output_field=CharField())
+    if by == "category":
+        return F(f"{prefix}categories__category__code")
+    if by == "age_group":
+        born = f"{prefix}date_of_birth"
+        whens = []
+        for label, low, high in AGE_GROUPS:
+            youngest = period_end.replace(year=period_end.year - low)
+            oldest = period_end.replace(year=period_end.year - high - 1) + timedelta(days=1)
+            whens.append(When(**{f"{born}__lte": youngest, f"{born}__gte": oldest}, then=Value(label)))
+        return Case(*whens, default=Value("unknown"), output_field=CharField())
+    return F(f"{prefix}{by}")
+
+
+def cohort(start: date, end: date) -> QuerySet[Returnee]:
+    """The people who returned in the period (current records only)."""
+    return Returnee.objects.filter(merged_into__isnull=True, return_date__gte=start, return_date__lte=end)
+
+
+def _cell(value: float | None, n: int) -> dict[str, Any]:
+    if n < SMALL_CELL:
+        return {"value": None, "n": None, "suppressed": n > 0}
+    return {"value": value, "n": n, "suppressed": False}
+
+
+def _survey_window(months: int) -> Q:
+    before, after = (months - 1) * 30.44, (months + 2) * 30.44
+    return Q(
+        collected_on__gte=F("returnee__return_date") + timedelta(days=round(before)),
+        collected_on__lte=F("returnee__return_date") + timedelta(days=round(after)),
+    )
+
+
+def compute(definition: Definition, start: date, end: date, by: str) -> dict[str, dict[str, Any]]:
+    """The indicator's value per group of ``by`` for the people who returned from ``start`` to ``end``."""
+    if by not in DISAGGREGATIONS:
+        raise ValueError(by)
+    people = cohort(start, end)
+    kind, p = definition.kind, definition.params
+    out: dict[str, dict[str, Any]] = {}
+    rows: Any
+    if kind == "share_with_plan":
+        plans = ReintegrationPlan.objects.filter(
+            returnee=OuterRef("pk"), created_at__lte=OuterRef("created_at") + timedelta(days=p["days"])
+        )
+        rows = (
+            people.annotate(group=_group_expression(by, "", end), planned=Exists(plans))
+            .values("group")
+            .annotate(n=Count("id", distinct=True), k=Count("id", distinct=True, filter=Q(planned=True)))
+            .order_by()
+        )
+        for row in rows:
+            out[str(row["group"])] = _cell(row["k"] / row["n"] if row["n"] else None, row["n"])
+        return out
+    referrals = Referral.objects.filter(returnee__in=people).exclude(status=ReferralStatus.DRAFT)
+    if kind == "referrals_completed":
+        rows = (
+            referrals.annotate(group=_group_expression(by, "returnee__", end))
+            .values("group")
+            .annotate(
+                n=Count("id", distinct=True),
+                k=Count("id", distinct=True, filter=Q(status=ReferralStatus.COMPLETED)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            out[str(row["group"])] = _cell(row["k"] / row["n"] if row["n"] else None, row["n"])
+        return out
+    if kind == "median_days_to_service":
+        waits: dict[str, list[float]] = {}
+        done = referrals.filter(
+            status=ReferralStatus.COMPLETED, sent_at__isnull=False, closed_at__isnull=False
+        )
+        for group, wait in done.annotate(
+            group=_group_expression(by, "returnee__", end), wait=F("closed_at") - F("sent_at")
+        ).values_list("group", "wait"):
+            waits.setdefault(str(group), []).append(wait.total_seconds() / 86400)
+        for group, values in waits.items():
+            out[group] = _cell(round(median(values), 1), len(values))
+        return out
+    responses = SurveyResponse.objects.filter(returnee__in=people).filter(_survey_window(p["months"]))
+    if kind == "share_answer_at":
+        field = f"answers__{p['indicator']}"
+        rows = (
+            responses.filter(**{f"{field}__isnull": False})
+            .annotate(group=_group_expression(by, "returnee__", end))
+            .values("group")
+            .annotate(
+                n=Count("returnee", distinct=True),
+                k=Count("returnee", distinct=True, filter=Q(**{f"{field}__in": p["values"]})),
+            )
+            .order_by()
+        )
+        for row in rows:
+            out[str(row["group"])] = _cell(row["k"] / row["n"] if row["n"] else None, row["n"])
+        return out
+    if kind == "mean_score_at":
+        rows = (
+            responses.filter(**{f"{p['score']}__isnull": False})
+            .annotate(group=_group_expression(by, "returnee__", end))
+            .values("group")
+            .annotate(n=Count("returnee", distinct=True), mean=Avg(p["score"]))
+            .order_by()
+        )
+        for row in rows:
+            out[str(row["group"])] = _cell(
+                round(row["mean"], 2) if row["mean"] is not None else None, row["n"]
+            )
+        return out
+    raise ValueError(f"unknown indicator kind {kind!r}")
