@@ -45,54 +45,115 @@ def responses_of(returnee: Returnee) -> QuerySet[SurveyResponse]:
     )
 
 
-def case_state(returnee: Returnee, today: date) -> rules.CaseState:
-    """What the early-warning rules read of one case: its last two surveys, intentions, documents,
-    declined referrals of the past half year and the last time anyone recorded something on it."""
-    from awda.registry.categorisation import returnee_facts
-    from awda.registry.models import CaseEvent
+def case_states(ids: list[int], today: date) -> dict[int, tuple[rules.CaseState, tuple[str, str, int]]]:
+    """What the early-warning rules read of these cases (in seven queries, whatever their number), with
+    each case's governorate, district and institution for the alerts: the last two surveys, intention
+    to migrate, documents, declined referrals of the past half year, the last time anything was
+    recorded, and the follow-ups overdue."""
+    from django.db.models import Max
 
-    responses = list(
-        SurveyResponse.objects.filter(returnee=returnee)
-        .select_related("version")
-        .order_by("-collected_on", "-id")[:2]
-    )
-    surveys = []
-    for response in responses:
-        instrument = rules.parse_instrument(response.version.definition)
-        surveys.append(
-            rules.Survey(
-                collected_on=response.collected_on,
-                scores={
-                    "economic": response.economic,
-                    "social": response.social,
-                    "psychosocial": response.psychosocial,
-                    "composite": response.composite,
-                },
-                indicator_scores=rules.indicator_scores(instrument, response.answers),
-            )
+    from awda.referrals.models import PlanGoal
+    from awda.registry.categorisation import documents_missing
+    from awda.registry.models import CaseEvent, IdentityDocument
+
+    people = Returnee.objects.filter(pk__in=ids).values_list(
+        "pk", "return_date", "created_at", "intends_to_migrate_again", "governorate_id", "district_id",
+        "institution_id",
+    )  # fmt: skip
+    documents: dict[int, list[tuple[str, str]]] = {}
+    for rid, kind, status in IdentityDocument.objects.filter(returnee_id__in=ids).values_list(
+        "returnee_id", "type", "status"
+    ):
+        documents.setdefault(rid, []).append((kind, status))
+    surveys: dict[int, list[Any]] = {}
+    for row in (
+        SurveyResponse.objects.filter(returnee_id__in=ids)
+        .order_by("returnee_id", "-collected_on", "-id")
+        .values_list(
+            "returnee_id",
+            "collected_on",
+            "version_id",
+            "answers",
+            "economic",
+            "social",
+            "psychosocial",
+            "composite",
         )
-    last_event = (
-        CaseEvent.objects.filter(returnee=returnee).order_by("-at").values_list("at", flat=True).first()
+    ):
+        surveys.setdefault(row[0], []).append(row)
+    instruments = {
+        v.pk: rules.parse_instrument(v.definition)
+        for v in InstrumentVersion.objects.filter(
+            pk__in={r[2] for rows in surveys.values() for r in rows[:2]}
+        )
+    }
+    events = dict(
+        CaseEvent.objects.filter(returnee_id__in=ids)
+        .values("returnee_id")
+        .annotate(last=Max("at"))
+        .values_list("returnee_id", "last")
     )
-    contacts = [
-        d
-        for d in (last_event.date() if last_event else None, responses[0].collected_on if responses else None)
-        if d
-    ]
-    declined = Referral.objects.filter(
-        returnee=returnee, status=ReferralStatus.DECLINED, closed_at__date__gte=today - timedelta(days=180)
-    ).count()
-    facts = returnee_facts(returnee, today=today)
-    schedule = follow_ups_of(returnee, today)
-    return rules.CaseState(
-        overdue_follow_ups=tuple(f.due_on for f in schedule if f.status == "overdue"),
-        latest=surveys[0] if surveys else None,
-        previous=surveys[1] if len(surveys) > 1 else None,
-        intends_to_migrate=returnee.intends_to_migrate_again,
-        missing_documents=bool(facts.get("missing_documents")),
-        registered_on=returnee.created_at.date(),
-        declined_referrals=declined,
-        last_contact=max(contacts) if contacts else None,
+    declined = dict(
+        Referral.objects.filter(
+            returnee_id__in=ids,
+            status=ReferralStatus.DECLINED,
+            closed_at__date__gte=today - timedelta(days=180),
+        )
+        .values("returnee_id")
+        .annotate(n=Count("id"))
+        .values_list("returnee_id", "n")
+    )
+    plans: dict[int, set[date]] = {}
+    for rid, on in (
+        PlanGoal.objects.filter(plan__returnee_id__in=ids)
+        .exclude(plan__status="closed")
+        .values_list("plan__returnee_id", "target_on")
+    ):
+        plans.setdefault(rid, set()).add(on)
+    out: dict[int, tuple[rules.CaseState, tuple[str, str, int]]] = {}
+    for pk, returned, created, intention, governorate, district, institution in people:
+        rows = surveys.get(pk, [])
+        latest_two = [
+            rules.Survey(
+                collected_on=r[1],
+                scores={"economic": r[4], "social": r[5], "psychosocial": r[6], "composite": r[7]},
+                indicator_scores=rules.indicator_scores(instruments[r[2]], r[3]),
+            )
+            for r in rows[:2]
+        ]
+        last_event = events.get(pk)
+        contacts = [d for d in (last_event.date() if last_event else None, rows[0][1] if rows else None) if d]
+        schedule = rules.follow_up_schedule(
+            returned_on=returned or created.date(),
+            plan_dates=sorted(plans.get(pk, ())),
+            survey_dates=[r[1] for r in rows],
+            today=today,
+            months=settings.AWDA_FOLLOW_UP_MONTHS,
+        )
+        state = rules.CaseState(
+            latest=latest_two[0] if latest_two else None,
+            previous=latest_two[1] if len(latest_two) > 1 else None,
+            intends_to_migrate=intention,
+            missing_documents=documents_missing(documents.get(pk, [])),
+            registered_on=created.date(),
+            declined_referrals=declined.get(pk, 0),
+            last_contact=max(contacts) if contacts else None,
+            overdue_follow_ups=tuple(f.due_on for f in schedule if f.status == "overdue"),
+        )
+        out[pk] = (state, (governorate, district, institution))
+    return out
+
+
+def case_state(returnee: Returnee, today: date) -> rules.CaseState:
+    return case_states([returnee.pk], today)[returnee.pk][0]
+
+
+def pending_alerts(ids: list[int]) -> set[tuple[int, str]]:
+    """(case, rule) of the alerts not resolved yet: a rule does not raise the same setback twice."""
+    return set(
+        Alert.objects.filter(returnee_id__in=ids)
+        .exclude(status="resolved")
+        .values_list("returnee_id", "rule__code")
     )
 
 

@@ -30,6 +30,15 @@ def _months_between(start: date | None, end: date) -> int | None:
     return (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
 
 
+def documents_missing(document_statuses: list[tuple[str, str]]) -> bool:
+    """No national card held, or any document not held (lost, expired, being issued…)."""
+    held_national = any(
+        kind == DocumentType.NATIONAL_CARD and status == DocumentStatus.HELD
+        for kind, status in document_statuses
+    )
+    return not held_national or any(status != DocumentStatus.HELD for _kind, status in document_statuses)
+
+
 def facts_from_parts(
     record: Any,
     *,
@@ -44,10 +53,6 @@ def facts_from_parts(
 ) -> dict[str, Any]:
     """The facts the rules read, from plain values (``record`` is a Returnee or any object with its fields)."""
     country = getattr(record, "country_returned_from_id", None)
-    held_national = any(
-        kind == DocumentType.NATIONAL_CARD and status == DocumentStatus.HELD
-        for kind, status in document_statuses
-    )
     return {
         "age": _age(record.date_of_birth, today),
         "sex": record.sex or None,
@@ -71,8 +76,7 @@ def facts_from_parts(
         "intends_to_migrate_again": record.intends_to_migrate_again or None,
         "has_debt": record.has_debt,
         "sold_assets_to_migrate": record.sold_assets_to_migrate,
-        "missing_documents": not held_national
-        or any(status != DocumentStatus.HELD for _kind, status in document_statuses),
+        "missing_documents": documents_missing(document_statuses),
         "settlement": record.settlement or None,
         "governorate": record.governorate_id,
     }

@@ -138,3 +138,27 @@ def test_the_systemic_view_shows_a_rise_and_hides_small_counts(
     assert case.full_name not in page
     worker = make_user(Role.CASE_WORKER, "momd_baghdad", "mon.worker2")
     assert verified_client(worker).get("/monitoring/systemic/").status_code == 404
+
+
+def test_the_daily_scan_raises_what_the_rules_find_once(register: Callable[..., Returnee]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from awda.registry.tests.conftest import registration
+
+    leaving = [register(record={**registration()["record"], "intends_to_migrate_again": "yes",
+                                "return_date": timezone.localdate() - timedelta(days=10)}) for _ in range(3)]  # fmt: skip
+    staying = register(record={**registration()["record"], "intends_to_migrate_again": "no",
+                               "return_date": timezone.localdate() - timedelta(days=10)})  # fmt: skip
+    out = StringIO()
+    call_command("early_warning_scan", stdout=out)
+    call_command("early_warning_scan", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "4 open cases scanned; 3 new alerts.",
+        "4 open cases scanned; 0 new alerts.",
+    ]
+    assert sorted(Alert.objects.values_list("returnee_id", "rule__code")) == sorted(
+        (r.pk, "migrate-again") for r in leaving
+    )
+    assert not Alert.objects.filter(returnee=staying).exists()

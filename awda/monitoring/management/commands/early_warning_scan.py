@@ -7,9 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from awda.monitoring.actions import warnings_check
-from awda.registry.enums import CaseStatus
-from awda.registry.models import Returnee
+from awda.monitoring.actions import warnings_scan
 
 
 class Command(BaseCommand):
@@ -19,12 +17,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
-        cases = (
-            Returnee.objects.filter(merged_into__isnull=True).exclude(status=CaseStatus.CLOSED).order_by("pk")
-        )
-        raised = scanned = 0
-        for returnee in cases.iterator(chunk_size=2000):
-            raised += len(warnings_check(returnee=returnee, today=today))
-            scanned += 1
+        scanned, raised = warnings_scan(today=timezone.localdate())
         self.stdout.write(f"{scanned} open cases scanned; {raised} new alerts.")
