@@ -152,10 +152,18 @@ def main() -> None:
         .order_by("pk")
         .values_list("pk", flat=True)[: args.sample]
     )
-    t0 = time.perf_counter()
-    for start in range(0, len(sample), 5000):
-        warnings_for(sample[start : start + 5000], datetime.now(UTC).date())
-    scan = time.perf_counter() - t0
+    from awda.monitoring.models import Alert
+
+    def scan_once() -> tuple[float, int]:
+        before = Alert.objects.count()
+        t0 = time.perf_counter()
+        for start in range(0, len(sample), 5000):
+            warnings_for(sample[start : start + 5000], datetime.now(UTC).date())
+        return time.perf_counter() - t0, Alert.objects.count() - before
+
+    # The first pass over cases never scanned raises most of their alerts; the next is a daily run's.
+    first, first_raised = scan_once()
+    scan, raised = scan_once()
     per_case = scan / max(1, len(sample))
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -166,8 +174,10 @@ def main() -> None:
             f"all five, {'in total' if by == 'total' else 'by ' + by} | {seconds:.2f} s | < 5 s |"
             for by, seconds in timings.items()
         ],
-        f"| early-warning scan, {len(sample):,} open cases in chunks of 5,000 | {scan:.1f} s ({per_case * 1000:.2f} ms a "
-        f"case; {per_case * 1_000_000 / 60:.1f} min for a million) | < 2 min for a million |",
+        f"| early-warning scan, first pass over {len(sample):,} open cases ({first_raised:,} alerts raised) | "
+        f"{first:.1f} s | — |",
+        f"| early-warning scan, daily pass over {len(sample):,} open cases ({raised:,} new alerts) | {scan:.1f} s "
+        f"({per_case * 1000:.2f} ms a case; {per_case * 1_000_000 / 60:.1f} min for a million) | < 2 min for a million |",
     ]
     report = "\n".join(
         [
