@@ -173,7 +173,11 @@ def warnings_check(*, returnee: Returnee, today: date | None = None) -> list[Ale
 
 
 def warnings_for(ids: list[int], today: date) -> list[Alert]:
-    """Run the rules on these cases, reading their facts in a few queries for all of them together."""
+    """Run the rules on these cases, reading their facts in a few queries for all of them together.
+
+    The facts are read by the range of keys from the lowest to the highest: pass one case, or a run of
+    consecutive keys as the daily scan does, not keys scattered over the whole registry.
+    """
     specs = queries.warning_specs()
     if not specs or not ids:
         return []

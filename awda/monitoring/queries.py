@@ -56,46 +56,51 @@ def case_states(ids: list[int], today: date) -> dict[int, tuple[rules.CaseState,
     from awda.registry.categorisation import documents_missing
     from awda.registry.models import CaseEvent, IdentityDocument
 
-    people = Returnee.objects.filter(pk__in=ids).values_list(
+    # The daily scan passes runs of consecutive keys: a range reads faster than a list of 5,000 keys, and the
+    # few rows in between that were not asked for (closed or merged cases) are skipped here.
+    wanted_ids = set(ids)
+    span = (min(ids), max(ids))
+    people = Returnee.objects.filter(pk__range=span).values_list(
         "pk", "return_date", "created_at", "intends_to_migrate_again", "governorate_id", "district_id",
         "institution_id",
     )  # fmt: skip
     documents: dict[int, list[tuple[str, str]]] = {}
-    for rid, kind, status in IdentityDocument.objects.filter(returnee_id__in=ids).values_list(
-        "returnee_id", "type", "status"
-    ):
+    for rid, kind, status in IdentityDocument.objects.filter(
+        returnee_id__gte=span[0], returnee_id__lte=span[1]
+    ).values_list("returnee_id", "type", "status"):
         documents.setdefault(rid, []).append((kind, status))
-    surveys: dict[int, list[Any]] = {}
-    for row in (
-        SurveyResponse.objects.filter(returnee_id__in=ids)
+    # Every survey's date (for the schedule), but the answers and scores of the last two only.
+    dates: dict[int, list[tuple[date, int]]] = {}
+    for rid, pk, on in (
+        SurveyResponse.objects.filter(returnee_id__gte=span[0], returnee_id__lte=span[1])
         .order_by("returnee_id", "-collected_on", "-id")
-        .values_list(
-            "returnee_id",
-            "collected_on",
-            "version_id",
-            "answers",
-            "economic",
-            "social",
-            "psychosocial",
-            "composite",
-        )
+        .values_list("returnee_id", "id", "collected_on")
     ):
-        surveys.setdefault(row[0], []).append(row)
-    instruments = {
-        v.pk: rules.parse_instrument(v.definition)
-        for v in InstrumentVersion.objects.filter(
-            pk__in={r[2] for rows in surveys.values() for r in rows[:2]}
+        dates.setdefault(rid, []).append((on, pk))
+    wanted = [pk for rows in dates.values() for _on, pk in rows[:2]]
+    details = {
+        row[0]: row
+        for row in SurveyResponse.objects.filter(pk__in=wanted).values_list(
+            "id", "collected_on", "version_id", "answers", "economic", "social", "psychosocial", "composite"
         )
     }
+    surveys: dict[int, list[Any]] = {
+        rid: [details[pk] for _on, pk in rows[:2]] for rid, rows in dates.items()
+    }
+    instruments = {
+        v.pk: rules.parse_instrument(v.definition)
+        for v in InstrumentVersion.objects.filter(pk__in={r[2] for r in details.values()})
+    }
     events = dict(
-        CaseEvent.objects.filter(returnee_id__in=ids)
+        CaseEvent.objects.filter(returnee_id__gte=span[0], returnee_id__lte=span[1])
         .values("returnee_id")
         .annotate(last=Max("at"))
         .values_list("returnee_id", "last")
     )
     declined = dict(
         Referral.objects.filter(
-            returnee_id__in=ids,
+            returnee_id__gte=span[0],
+            returnee_id__lte=span[1],
             status=ReferralStatus.DECLINED,
             closed_at__date__gte=today - timedelta(days=180),
         )
@@ -105,13 +110,15 @@ def case_states(ids: list[int], today: date) -> dict[int, tuple[rules.CaseState,
     )
     plans: dict[int, set[date]] = {}
     for rid, on in (
-        PlanGoal.objects.filter(plan__returnee_id__in=ids)
+        PlanGoal.objects.filter(plan__returnee_id__gte=span[0], plan__returnee_id__lte=span[1])
         .exclude(plan__status="closed")
         .values_list("plan__returnee_id", "target_on")
     ):
         plans.setdefault(rid, set()).add(on)
     out: dict[int, tuple[rules.CaseState, tuple[str, str, int]]] = {}
     for pk, returned, created, intention, governorate, district, institution in people:
+        if pk not in wanted_ids:
+            continue
         rows = surveys.get(pk, [])
         latest_two = [
             rules.Survey(
@@ -126,7 +133,7 @@ def case_states(ids: list[int], today: date) -> dict[int, tuple[rules.CaseState,
         schedule = rules.follow_up_schedule(
             returned_on=returned or created.date(),
             plan_dates=sorted(plans.get(pk, ())),
-            survey_dates=[r[1] for r in rows],
+            survey_dates=[on for on, _pk in dates.get(pk, [])],
             today=today,
             months=settings.AWDA_FOLLOW_UP_MONTHS,
         )
@@ -150,11 +157,13 @@ def case_state(returnee: Returnee, today: date) -> rules.CaseState:
 
 def pending_alerts(ids: list[int]) -> set[tuple[int, str]]:
     """(case, rule) of the alerts not resolved yet: a rule does not raise the same setback twice."""
-    return set(
-        Alert.objects.filter(returnee_id__in=ids)
+    codes = dict(WarningRule.objects.values_list("pk", "code"))
+    return {
+        (rid, codes[rule])
+        for rid, rule in Alert.objects.filter(returnee_id__gte=min(ids), returnee_id__lte=max(ids))
         .exclude(status="resolved")
-        .values_list("returnee_id", "rule__code")
-    )
+        .values_list("returnee_id", "rule_id")
+    }
 
 
 def warning_specs() -> list[rules.WarningSpec]:
