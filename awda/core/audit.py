@@ -47,51 +47,10 @@ def object_label(obj: models.Model) -> tuple[str, str]:
     return f"{meta.app_label}.{meta.model_name}", str(identifier)
 
 
-def record(
-    *,
-    actor: Any,
-    action: AuditAction | str,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    fields: Iterable[str] = (),
-) -> AuditEntry:
-    """Append one row to the audit log in the caller's transaction."""
-    if obj is not None:
-        object_type, object_id = object_label(obj)
-    ctx = context.current()
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
-        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry = AuditEntry(
-            seq=seq,
-            at=timezone.now(),
-            actor_id=actor.pk if authenticated else None,
-            actor_username=actor.get_username() if authenticated else "",
-            action=str(action),
-            object_type=object_type,
-            object_id=object_id,
-            changed_fields=sorted(set(fields)),
-            request_id=ctx.request_id if ctx else "",
-            ip_address=ctx.ip_address if ctx else None,
-            prev_hash=prev_hash,
-        )
-        entry.hash = compute_hash(entry)
-        entry.save(force_insert=True)
-    return entry
-
-
-def record_many(
-    *, actor: Any, action: AuditAction | str, objects: Iterable[tuple[models.Model, Iterable[str]]]
-) -> int:
-    """Append one row per object (with its fields) under one lock and one insert: a list of records read."""
-    items = [(object_label(obj), sorted(set(fields))) for obj, fields in objects]
-    if not items:
-        return 0
+def _append(
+    actor: Any, action: AuditAction | str, rows: list[tuple[str, str, list[str]]]
+) -> list[AuditEntry]:
+    """Chain ``rows`` (object type, object id, fields) after the last entry, under the chain's lock."""
     ctx = context.current()
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     now = timezone.now()
@@ -102,7 +61,7 @@ def record_many(
         last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
         entries = []
-        for (object_type, object_id), fields in items:
+        for object_type, object_id, fields in rows:
             seq += 1
             entry = AuditEntry(
                 seq=seq,
@@ -117,11 +76,36 @@ def record_many(
                 ip_address=ctx.ip_address if ctx else None,
                 prev_hash=prev_hash,
             )
-            entry.hash = compute_hash(entry)
-            prev_hash = entry.hash
+            entry.hash = prev_hash = compute_hash(entry)
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries)
-    return len(entries)
+        if len(entries) == 1:
+            entries[0].save(force_insert=True)
+        else:
+            AuditEntry.objects.bulk_create(entries)
+    return entries
+
+
+def record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    fields: Iterable[str] = (),
+) -> AuditEntry:
+    """Append one row to the audit log in the caller's transaction."""
+    if obj is not None:
+        object_type, object_id = object_label(obj)
+    return _append(actor, action, [(object_type, object_id, sorted(set(fields)))])[0]
+
+
+def record_many(
+    *, actor: Any, action: AuditAction | str, objects: Iterable[tuple[models.Model, Iterable[str]]]
+) -> int:
+    """Append one row per object (with its fields) under one lock and one insert: a list of records read."""
+    rows = [(*object_label(obj), sorted(set(fields))) for obj, fields in objects]
+    return len(_append(actor, action, rows)) if rows else 0
 
 
 @dataclass(frozen=True)

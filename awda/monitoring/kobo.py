@@ -29,8 +29,8 @@ from awda.monitoring import actions, rules
 from awda.monitoring.enums import ResponseSource, VersionStatus
 from awda.monitoring.models import InstrumentVersion, SurveyResponse
 from awda.registry.queries import returnees_editable_by
+from awda.registry.xlsform import LANGUAGES  # the same label columns as the case form's XLSForm
 
-LANGUAGES = [("ar", "Arabic (ar)"), ("ckb", "Kurdish (ckb)"), ("en", "English (en)")]
 CASE_NUMBER, COLLECTED_ON = "case_number", "collected_on"
 # Columns KoboToolbox and ODK add on their own; they are not answers.
 METADATA = {"start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid",

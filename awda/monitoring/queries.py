@@ -151,10 +151,6 @@ def case_states(ids: list[int], today: date) -> dict[int, tuple[rules.CaseState,
     return out
 
 
-def case_state(returnee: Returnee, today: date) -> rules.CaseState:
-    return case_states([returnee.pk], today)[returnee.pk][0]
-
-
 def pending_alerts(ids: list[int]) -> set[tuple[int, str]]:
     """(case, rule) of the alerts not resolved yet: a rule does not raise the same setback twice."""
     codes = dict(WarningRule.objects.values_list("pk", "code"))
@@ -230,27 +226,6 @@ def systemic(months: int, today: date, *, governorate: str = "") -> dict[str, An
 def shown(n: int) -> str:
     """A count as the systemic view shows it: under five is "<5" (small-cell suppression), zero is 0."""
     return "<5" if 0 < n < SMALL_CELL else str(n)
-
-
-def follow_ups_of(returnee: Returnee, today: date) -> list[rules.FollowUp]:
-    """The case's follow-up schedule: months after return (``AWDA_FOLLOW_UP_MONTHS``) and the current
-    plan's horizons, each marked done, upcoming, due or overdue."""
-    from awda.referrals.models import PlanGoal
-
-    plan_dates = list(
-        PlanGoal.objects.filter(plan__returnee=returnee)
-        .exclude(plan__status="closed")
-        .values_list("target_on", flat=True)
-        .distinct()
-    )
-    surveys = list(SurveyResponse.objects.filter(returnee=returnee).values_list("collected_on", flat=True))
-    return rules.follow_up_schedule(
-        returned_on=returnee.return_date or returnee.created_at.date(),
-        plan_dates=plan_dates,
-        survey_dates=surveys,
-        today=today,
-        months=settings.AWDA_FOLLOW_UP_MONTHS,
-    )
 
 
 def follow_ups_due(user: User, today: date, *, limit: int = 200) -> list[tuple[Returnee, rules.FollowUp]]:

@@ -330,7 +330,7 @@ class Survey:
 
 @dataclass(frozen=True)
 class CaseState:
-    """The facts of one case that the rules look at (gathered by ``queries.case_state``)."""
+    """The facts of one case that the rules look at (gathered by ``queries.case_states``)."""
 
     latest: Survey | None = None
     previous: Survey | None = None
@@ -470,17 +470,6 @@ class FollowUp:
     done_on: Any = None  # the date of the survey that answered it
 
 
-def _add_months(day: Any, months: int) -> Any:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError("no such month")  # pragma: no cover
-
-
 def follow_up_schedule(
     *,
     returned_on: Any,
@@ -497,9 +486,11 @@ def follow_up_schedule(
     (the earlier stays)."""
     from datetime import timedelta
 
+    from awda.referrals.rules import add_months
+
     wanted: list[tuple[Any, str]] = []
     if returned_on is not None:
-        wanted += [(_add_months(returned_on, m), "return") for m in sorted(set(months)) if m > 0]
+        wanted += [(add_months(returned_on, m), "return") for m in sorted(set(months)) if m > 0]
     wanted += [(d, "plan") for d in plan_dates if d is not None]
     wanted.sort(key=lambda item: item[0])
     merged: list[tuple[Any, str]] = []

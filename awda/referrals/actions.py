@@ -194,12 +194,12 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
-def _check_service(returnee: Returnee, service: Service, need_category: str) -> int | None:
-    """The service must be running, open to this person for this need and not full; its rank, if any."""
-    ranked = suggestions(returnee, need_category)
-    for item in ranked:
+def _check_service(returnee: Returnee, service: Service, need_category: str) -> rules.Ranked:
+    """The service must be running, open to this person for this need and not full: its rank among the
+    suggestions, or a refusal that says which of these it is not."""
+    for item in suggestions(returnee, need_category):
         if item.service.pk == service.pk:
-            return item.ranked.rank
+            return item.ranked
     if service.category.top.need_category != need_category:
         raise _fields(service=_("This service does not answer this need."))
     if service.organisation.institution_id is None:
@@ -239,7 +239,8 @@ def referral_create(
         raise _fields(shared_fields=_("Choose the parts of the record to share, from the list."))
     if open_referral_exists(returnee, service):
         raise Conflict(_("This person already has an open referral to this service."), code="duplicate")
-    rank = _check_service(returnee, service, need_category)
+    ranked = _check_service(returnee, service, need_category)
+    rank = ranked.rank
     override_reason = override_reason.strip()
     if rank != 1 and not override_reason:
         raise _fields(override_reason=_("This is not the first suggestion: say why you chose it."))
@@ -247,9 +248,6 @@ def referral_create(
     receiver_id = service.organisation.institution_id
     if receiver_id is None:  # _check_service has refused it already; this says so to the type checker
         raise _fields(service=_("This provider does not receive referrals in Awda."))
-    ranked = next(
-        (s.ranked for s in suggestions(returnee, need_category) if s.service.pk == service.pk), None
-    )
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -268,7 +266,7 @@ def referral_create(
                     note=note.strip(),
                     shared_fields=parts,
                     suggestion_rank=rank,
-                    suggestion_score=ranked.score if ranked else None,
+                    suggestion_score=ranked.score,
                     override_reason=override_reason if rank != 1 else "",
                 )
         except IntegrityError as error:
@@ -406,8 +404,8 @@ def referral_send(*, actor: User, referral: Referral, expected_version: int | No
         raise NotFound(_("Not found."))
     with transaction.atomic():
         locked = _locked(referral)
-        if locked.status != S.DRAFT:
-            _transition(locked, to=S.SENT, actor=actor, side="sender", expected_version=expected_version)
+        # A referral already sent (or closed) is refused before its consent is even looked at.
+        _check_move(locked, to=S.SENT, side="sender", expected_version=expected_version)
         allowed = shared_parts(locked.returnee, locked.to_institution)
         missing = [p for p in locked.shared_fields if p not in allowed]
         if not allowed or missing:

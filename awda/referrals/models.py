@@ -298,9 +298,6 @@ class ResponseRule(TranslatedNameMixin, TimeStampedModel):
         verbose_name = _("case-response rule")
         verbose_name_plural = _("case-response rules")
 
-    def goal_text(self, item: dict[str, str], language: str | None = None) -> str:
-        return text_in(item, "goal", language)
-
 
 def text_in(item: dict[str, str], field: str, language: str | None = None) -> str:
     """A text of a rule's proposal in the language asked, falling back like ``localized``."""

@@ -262,16 +262,6 @@ def completion_due(accepted_at: Any) -> Any:
     return accepted_at + timedelta(days=settings.AWDA_REFERRAL_COMPLETION_DAYS)
 
 
-def overdue_q(now: Any) -> Q:
-    """Sent and not answered by the deadline, or accepted and not closed within the completion time."""
-    late_answer = Q(status=ReferralStatus.SENT, answer_due_at__lt=now)
-    late_service = Q(
-        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS],
-        accepted_at__lt=now - timedelta(days=settings.AWDA_REFERRAL_COMPLETION_DAYS),
-    )
-    return late_answer | late_service
-
-
 def statistics(referrals: QuerySet[Referral], *, now: Any = None) -> list[dict[str, Any]]:
     """Per provider and service category: counts, median days to acceptance and to completion,
     decline reasons and overdue referrals."""
