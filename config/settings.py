@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "awda.catalogue",
     "awda.referrals",
     "awda.monitoring",
+    "awda.jobs",
     "awda.exchange",
     "awda.portal",
 ]
@@ -258,6 +259,16 @@ AWDA_FOLLOW_UP_MONTHS = tuple(
     int(m) for m in os.environ.get("AWDA_FOLLOW_UP_MONTHS", "3,6,12,24").split(",") if m.strip()
 )
 AWDA_REINTEGRATION_THRESHOLD = float(os.environ.get("AWDA_REINTEGRATION_THRESHOLD", "0.66"))
+# The employment offices (institution codes; their units too) that review companies' registrations, enter
+# offers for companies and follow every placement and retention check.
+AWDA_EMPLOYMENT_INSTITUTIONS = tuple(
+    c.strip() for c in os.environ.get("AWDA_EMPLOYMENT_INSTITUTIONS", "molsa").split(",") if c.strip()
+)
+# Retention checks after a hire, in months; the best offers kept per person by the full re-match.
+AWDA_RETENTION_MONTHS = tuple(
+    int(m) for m in os.environ.get("AWDA_RETENTION_MONTHS", "3,6").split(",") if m.strip()
+)
+AWDA_MATCHES_KEPT = env_int("AWDA_MATCHES_KEPT", 5)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers; production adds HTTPS-only cookies and HSTS.

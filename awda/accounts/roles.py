@@ -31,6 +31,7 @@ class Capability(StrEnum):
     REFER = "referrals.refer"  # refer and transfer cases of the own scope; keep their plans
     RECEIVE_REFERRALS = "referrals.receive"  # answer and serve referrals addressed to the own institution
     APPROVE_PLANS = "plans.approve"  # approve reintegration plans of the own unit
+    OFFER_JOBS = "jobs.offer"  # the own company's profile, offers, shortlists and commitments
 
 
 _STAFF = {Capability.USE_API}
@@ -65,7 +66,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.SERVICE_PROVIDER: frozenset({*_STAFF, Capability.PROPOSE_SERVICES, Capability.RECEIVE_REFERRALS}),
-    Role.EMPLOYER: frozenset(_STAFF),
+    Role.EMPLOYER: frozenset({*_STAFF, Capability.OFFER_JOBS}),
     Role.ANALYST: frozenset({*_STAFF, Capability.VIEW_STATISTICS, Capability.VIEW_MAPPING}),
     Role.COMMITTEE_SECRETARIAT: frozenset({*_STAFF, Capability.VIEW_STATISTICS, Capability.VIEW_MAPPING}),
     Role.DATA_STEWARD: frozenset(

@@ -243,6 +243,7 @@ class CaseEventKind(models.TextChoices):
     REFERRAL = "referral", _("Referral")
     TRANSFERRED = "transferred", _("Case transferred to another institution")
     PLAN = "plan", _("Reintegration plan")
+    PLACEMENT = "placement", _("Job placement")
 
 
 class DuplicateDecisionKind(models.TextChoices):

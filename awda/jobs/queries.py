@@ -1,0 +1,299 @@
+"""Reads of the job market: people's and offers' facts for matching, ranked offers and candidates, the
+market view. Personal records are reached through ``access`` (scoped and audited) by the views."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
+
+from awda.jobs import access, rules
+from awda.jobs.enums import OPEN_TO_ALL_KINDS, EmployerStatus, Mobility, OfferStatus, PlacementStatus
+from awda.jobs.matching import OfferIndex
+from awda.jobs.models import JobProfile, Offer, Placement, RetentionCheck
+from awda.registry.enums import CaseStatus, EmploymentStatus
+from awda.registry.models import ReturneeCategory, Returnee, Skill
+
+NOT_LOOKING = (EmploymentStatus.RETIRED, EmploymentStatus.UNABLE_TO_WORK)
+WORKING_AGE = (15, 64)
+
+
+# --------------------------------------------------------------------------------------------------
+# Facts
+# --------------------------------------------------------------------------------------------------
+
+
+def job_seekers(today: date | None = None) -> QuerySet[Returnee]:
+    """People matching may propose: current open cases of working age (or unknown age) who have not said
+    they are not looking, and who have not refused to be shown to employers."""
+    today = today or timezone.localdate()
+    youngest = today.replace(year=today.year - WORKING_AGE[0])
+    oldest = today.replace(year=today.year - WORKING_AGE[1] - 1)
+    return (
+        Returnee.objects.filter(merged_into__isnull=True)
+        .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.TRANSFERRED))
+        .exclude(employment_status__in=NOT_LOOKING)
+        .exclude(job_profile__seeking=False)
+        .filter(Q(date_of_birth__isnull=True) | Q(date_of_birth__lte=youngest, date_of_birth__gt=oldest))
+        .exclude(pk__in=access.refused_employers().values("returnee_id"))
+    )
+
+
+def person_facts(ids: Sequence[int]) -> dict[int, rules.PersonFacts]:
+    """The matching facts of many people in a handful of queries."""
+    if not ids:
+        return {}
+    occupations: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for pk, code, years in Skill.objects.filter(returnee_id__in=ids).values_list(
+        "returnee_id", "occupation_id", "years_experience"
+    ):
+        occupations[pk].append((code, years))
+    categories: dict[int, set[str]] = defaultdict(set)
+    for pk, code in ReturneeCategory.objects.filter(returnee_id__in=ids).values_list(
+        "returnee_id", "category__code"
+    ):
+        categories[pk].add(code)
+    profiles: dict[int, tuple[list[str], str, int]] = {}
+    for pk, languages, mobility, profile_id in JobProfile.objects.filter(returnee_id__in=ids).values_list(
+        "returnee_id", "languages", "mobility", "pk"
+    ):
+        profiles[pk] = (languages or [], mobility, profile_id)
+    skills: dict[int, set[str]] = defaultdict(set)
+    if profiles:
+        through = JobProfile.skills.through
+        by_profile = {v[2]: k for k, v in profiles.items()}
+        for profile_id, code in through.objects.filter(jobprofile_id__in=by_profile).values_list(
+            "jobprofile_id", "skillterm__code"
+        ):
+            skills[by_profile[profile_id]].add(code)
+    out: dict[int, rules.PersonFacts] = {}
+    for pk, governorate, district, education in Returnee.objects.filter(pk__in=ids).values_list(
+        "pk", "governorate_id", "district_id", "education_level"
+    ):
+        languages, mobility, _ = profiles.get(pk, ([], Mobility.GOVERNORATE, 0))
+        out[pk] = rules.PersonFacts(
+            occupations=tuple(sorted(occupations.get(pk, ()))),
+            skills=frozenset(skills.get(pk, ())),
+            education=education,
+            languages=frozenset(languages),
+            governorate=governorate,
+            district=district,
+            mobility=mobility,
+            categories=frozenset(categories.get(pk, ())),
+        )
+    return out
+
+
+def offer_facts(offers: Iterable[Offer]) -> dict[int, rules.OfferFacts]:
+    offers = list(offers)
+    ids = [o.pk for o in offers]
+    skills: dict[int, set[str]] = defaultdict(set)
+    for pk, code in Offer.skills.through.objects.filter(offer_id__in=ids).values_list(
+        "offer_id", "skillterm__code"
+    ):
+        skills[pk].add(code)
+    priority: dict[int, set[str]] = defaultdict(set)
+    for pk, code in Offer.priority_categories.through.objects.filter(offer_id__in=ids).values_list(
+        "offer_id", "category__code"
+    ):
+        priority[pk].add(code)
+    return {
+        o.pk: rules.OfferFacts(
+            kind=o.kind,
+            occupation=o.occupation_id,
+            skills=frozenset(skills.get(o.pk, ())),
+            education_min=o.education_min,
+            languages=frozenset(o.languages or ()),
+            governorate=o.governorate_id,
+            district=o.district_id,
+            remote=o.remote,
+            priority=frozenset(priority.get(o.pk, ())),
+        )
+        for o in offers
+    }
+
+
+def open_offers(today: date | None = None) -> QuerySet[Offer]:
+    """Offers people can be matched to: open, with places left, not past their closing date, of an
+    approved company."""
+    today = today or timezone.localdate()
+    return Offer.objects.filter(
+        status=OfferStatus.OPEN, employer__status=EmployerStatus.APPROVED, opens_on__lte=today
+    ).filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+
+
+# --------------------------------------------------------------------------------------------------
+# The index of open offers, rebuilt when an offer changes
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _IndexCache:
+    key: Any = None
+    index: OfferIndex = field(default_factory=lambda: OfferIndex([]))
+    offers: dict[str, Offer] = field(default_factory=dict)
+
+
+_cache = _IndexCache()
+_lock = threading.Lock()
+
+
+def offer_index() -> tuple[OfferIndex, dict[str, Offer]]:
+    """All open offers as arrays (``matching.OfferIndex``), cached per process until an offer changes or
+    the day turns; with the offers by key (their UUID as text)."""
+    today = timezone.localdate()
+    state = Offer.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    employers = Offer.objects.aggregate(last=Max("employer__updated_at"))
+    key = (state["n"], state["last"], employers["last"], today)
+    with _lock:
+        if _cache.key == key:
+            return _cache.index, _cache.offers
+    offers = [o for o in open_offers(today).only(*_OFFER_FIELDS) if o.filled < o.places]
+    facts = offer_facts(offers)
+    keyed = sorted(((str(o.uuid), facts[o.pk]) for o in offers), key=lambda item: item[0])
+    index = OfferIndex(keyed)
+    by_key = {str(o.uuid): o for o in offers}
+    with _lock:
+        _cache.key, _cache.index, _cache.offers = key, index, by_key
+    return index, by_key
+
+
+_OFFER_FIELDS = (
+    "pk",
+    "uuid",
+    "kind",
+    "title",
+    "occupation_id",
+    "education_min",
+    "languages",
+    "governorate_id",
+    "district_id",
+    "remote",
+    "places",
+    "filled",
+    "employer_id",
+    "status",
+    "closes_on",
+    "settlement",
+)
+
+
+@dataclass(frozen=True)
+class RankedOffer:
+    offer: Offer
+    match: rules.Match
+
+
+def offers_for_person(returnee: Returnee, *, limit: int = 20) -> list[RankedOffer]:
+    """The best open offers for the person, each with the rules' explanation."""
+    facts = person_facts([returnee.pk]).get(returnee.pk)
+    if facts is None:
+        return []
+    index, offers = offer_index()
+    out = []
+    for row, _score in index.top(facts, limit):
+        key = index.arrays.keys[row]
+        found = rules.match(facts, index.arrays.facts[row])
+        if found is not None:
+            out.append(RankedOffer(offers[key], found))
+    ids = [r.offer.pk for r in out]
+    full = Offer.objects.select_related("employer__institution", "occupation", "governorate").in_bulk(ids)
+    return [RankedOffer(full[r.offer.pk], r.match) for r in out if r.offer.pk in full]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    label: str
+    returnee_id: int
+    match: rules.Match
+    facts: rules.PersonFacts
+
+
+def candidate_pool(offer: Offer, facts: rules.OfferFacts) -> QuerySet[Returnee]:
+    """The job seekers worth scoring for an offer: in reach (same governorate, ready to move, or anyone
+    for remote work) and, unless the offer is open to all, with a related occupation or skill. Exactly
+    the people ``rules.match`` could accept, narrowed in the database."""
+    people = job_seekers()
+    if not facts.remote:
+        people = people.filter(Q(governorate_id=facts.governorate) | Q(job_profile__mobility=Mobility.ANYWHERE))
+    if facts.kind not in OPEN_TO_ALL_KINDS:
+        related = Q(skills__occupation__code__startswith=facts.occupation[:1])
+        if facts.skills:
+            related |= Q(job_profile__skills__code__in=facts.skills)
+        people = people.filter(related)
+    return people
+
+
+def candidates_for_offer(offer: Offer, *, limit: int = 50) -> list[Candidate]:
+    """The best candidates for an offer, anonymous: a key per offer and person, never their record's id."""
+    facts = offer_facts([offer])[offer.pk]
+    ids = list(candidate_pool(offer, facts).values_list("pk", flat=True).distinct())
+    index = OfferIndex([("offer", facts)])
+    rows = index.candidate_rows(rules.PersonFacts(occupations=(), mobility=Mobility.ANYWHERE))
+    scored: list[tuple[float, str, int, rules.PersonFacts]] = []
+    uuids = dict(Returnee.objects.filter(pk__in=ids).values_list("pk", "uuid")) if ids else {}
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        people = person_facts(chunk)
+        order = [pk for pk in chunk if pk in people]
+        scores = index.scores([people[pk] for pk in order], rows)[:, 0]
+        for pk, score in zip(order, scores, strict=True):
+            if score >= 0:
+                scored.append((float(score), access.candidate_key(offer, uuids[pk]), pk, people[pk]))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    out = []
+    for _score, key, pk, person in scored[:limit]:
+        found = rules.match(person, facts)
+        if found is not None:
+            out.append(Candidate(key, access.candidate_label(key), pk, found, person))
+    return out
+
+
+def profile_of(returnee: Returnee) -> JobProfile | None:
+    return JobProfile.objects.filter(returnee=returnee).prefetch_related("skills").first()
+
+
+def placements_of(returnee: Returnee) -> list[Placement]:
+    return list(
+        Placement.objects.filter(returnee=returnee)
+        .select_related("offer__employer__institution", "offer__occupation")
+        .order_by("-created_at")
+    )
+
+
+def retention_due(user: Any, *, today: date | None = None) -> QuerySet[RetentionCheck]:
+    """Retention checks not yet recorded, of the placements the user follows, by due date."""
+    today = today or timezone.localdate()
+    return (
+        RetentionCheck.objects.filter(
+            placement__in=access.placements_visible_to(user), result="", due_on__lte=today + timedelta(days=14)
+        )
+        .select_related("placement__offer__employer__institution", "placement__returnee")
+        .order_by("due_on")
+    )
+
+
+def commitment_fulfilment(employer_id: int) -> dict[int, int]:
+    """Per commitment: hires through its offers plus what was recorded by hand."""
+    from awda.jobs.models import Commitment
+
+    hires = dict(
+        Placement.objects.filter(offer__commitment__employer_id=employer_id, status=PlacementStatus.HIRED)
+        .values_list("offer__commitment_id")
+        .annotate(n=Count("id"))
+        .values_list("offer__commitment_id", "n")
+    )
+    return {
+        c.pk: hires.get(c.pk, 0) + c.fulfilled_by_hand for c in Commitment.objects.filter(employer_id=employer_id)
+    }
+
+
+def open_places_total() -> int:
+    return int(open_offers().aggregate(n=Sum("places"))["n"] or 0)
