@@ -216,42 +216,77 @@ class Candidate:
     facts: rules.PersonFacts
 
 
-def candidate_pool(offer: Offer, facts: rules.OfferFacts) -> QuerySet[Returnee]:
-    """The job seekers worth scoring for an offer: in reach (same governorate, ready to move, or anyone
-    for remote work) and, unless the offer is open to all, with a related occupation or skill. Exactly
-    the people ``rules.match`` could accept, narrowed in the database."""
+POOL_CAP = 8000  # people scored for one offer's candidate list at most
+
+
+def _in_reach(facts: rules.OfferFacts) -> QuerySet[Returnee]:
     people = job_seekers()
     if not facts.remote:
         people = people.filter(Q(governorate_id=facts.governorate) | Q(job_profile__mobility=Mobility.ANYWHERE))
-    if facts.kind not in OPEN_TO_ALL_KINDS:
-        related = Q(skills__occupation__code__startswith=facts.occupation[:1])
-        if facts.skills:
-            related |= Q(job_profile__skills__code__in=facts.skills)
-        people = people.filter(related)
     return people
 
 
+def candidate_stages(facts: rules.OfferFacts) -> list[tuple[Q | None, float]]:
+    """Who to score for an offer, closest occupations first: (filter, the best score anyone first found in
+    a later stage could reach). Each stage's people are in reach; a job's last stage is the people of the
+    same ISCO major group or with one of the skills asked (anyone else is no candidate, ``rules.match``);
+    a course's last stage is everyone in reach."""
+    code = facts.occupation
+    stages: list[tuple[Q | None, float]] = []
+    for n in range(len(code), 0, -1):
+        q = Q(skills__occupation__code__startswith=code[:n])
+        if n == len(code):
+            # A broader group recorded for the person (e.g. "72") contains the offer's: as close as can be.
+            q |= Q(skills__occupation__code__in=[code[:k] for k in range(1, len(code))])
+            if facts.skills:
+                q |= Q(job_profile__skills__code__in=facts.skills)
+        # Anyone not yet found shares at most n - 1 digits with the offer's occupation.
+        later_best = 1.0 - rules.WEIGHTS["occupation"] * (1.0 - rules.PROXIMITY[n - 1])
+        stages.append((q, later_best))
+    if facts.kind in OPEN_TO_ALL_KINDS:
+        stages.append((None, -1.0))
+    else:
+        stages[-1] = (stages[-1][0], -1.0)
+    return stages
+
+
 def candidates_for_offer(offer: Offer, *, limit: int = 50) -> list[Candidate]:
-    """The best candidates for an offer, anonymous: a key per offer and person, never their record's id."""
+    """The best candidates for an offer, anonymous: a key per offer and person, never their record's id.
+
+    People are scored stage by stage from the closest occupations outwards, and the search stops as soon
+    as the ``limit``-th best score is one nobody in the wider stages could beat (so the list is exact), or
+    once ``POOL_CAP`` people were scored (then the list is the best among the closest occupations; the
+    newest cases first within a stage)."""
     facts = offer_facts([offer])[offer.pk]
-    ids = list(candidate_pool(offer, facts).values_list("pk", flat=True).distinct())
     index = OfferIndex([("offer", facts)])
     rows = index.candidate_rows(rules.PersonFacts(occupations=(), mobility=Mobility.ANYWHERE))
-    scored: list[tuple[float, str, int, rules.PersonFacts]] = []
-    uuids = dict(Returnee.objects.filter(pk__in=ids).values_list("pk", "uuid")) if ids else {}
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        people = person_facts(chunk)
-        order = [pk for pk in chunk if pk in people]
-        scores = index.scores([people[pk] for pk in order], rows)[:, 0]
-        for pk, score in zip(order, scores, strict=True):
-            if score >= 0:
-                scored.append((float(score), access.candidate_key(offer, uuids[pk]), pk, people[pk]))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+    seen: set[int] = set()
+    scored: list[tuple[float, int, rules.PersonFacts]] = []
+    base = _in_reach(facts)
+    for q, later_best in candidate_stages(facts):
+        room = POOL_CAP - len(seen)
+        if room <= 0:
+            break
+        stage = base if q is None else base.filter(q)
+        if seen:
+            stage = stage.exclude(pk__in=seen)
+        ids = list(stage.order_by("-pk").values_list("pk", flat=True).distinct()[:room])
+        seen.update(ids)
+        people = person_facts(ids)
+        order = [pk for pk in ids if pk in people]
+        if order:
+            scores = index.scores([people[pk] for pk in order], rows)[:, 0]
+            scored.extend((float(sc), pk, people[pk]) for pk, sc in zip(order, scores, strict=True) if sc >= 0)
+        scored.sort(key=lambda item: (-item[0], -item[1]))
+        if len(scored) >= limit and scored[limit - 1][0] >= later_best:
+            break
+    top = scored[:limit]
+    uuids = dict(Returnee.objects.filter(pk__in=[pk for _, pk, _ in top]).values_list("pk", "uuid"))
     out = []
-    for _score, key, pk, person in scored[:limit]:
+    for _score, pk, person in top:
         found = rules.match(person, facts)
         if found is not None:
+            key = access.candidate_key(offer, uuids[pk])
             out.append(Candidate(key, access.candidate_label(key), pk, found, person))
     return out
 

@@ -348,3 +348,35 @@ def test_ranked_offers_for_a_person(jobs_world: dict[str, Any]) -> None:
         closes_on=timezone.localdate() - timedelta(days=1), updated_at=timezone.now()
     )
     assert [r.offer.pk for r in queries.offers_for_person(w["returnee"])] == [w["offer"].pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+def test_the_staged_candidate_search_finds_the_best_of_everyone(
+    jobs_world: dict[str, Any], register: Callable[..., Returnee], limit: int
+) -> None:
+    """Closest occupations first, stopping early only when nobody further out could score higher: the
+    same list as scoring every job seeker."""
+    w = jobs_world
+    for i, (code, years) in enumerate([("72", 0), ("7213", 6), ("7222", 2), ("7411", 9), ("2341", 3), ("721", 1)]):
+        person = register(record={"given_name": f"شخص{i}", "education_level": i % 4})
+        Skill.objects.create(returnee=person, occupation_id=code, years_experience=years)
+    actions.profile_save(
+        actor=w["worker"], returnee=Returnee.objects.get(given_name="شخص4"), data={"skills": ["welding"]}
+    )
+    offer = w["offer"]
+    facts = queries.offer_facts([offer])[offer.pk]
+    everyone = queries.person_facts(list(queries.job_seekers().values_list("pk", flat=True)))
+    expected = sorted(
+        ((m.score, pk) for pk, f in everyone.items() if (m := rules_match(f, facts)) is not None),
+        key=lambda item: (-item[0], -item[1]),
+    )[:limit]
+    found = queries.candidates_for_offer(offer, limit=limit)
+    assert [(c.match.score, c.returnee_id) for c in found] == expected
+    assert len(expected) == min(limit, 7)  # the fixture's welder, five related people and the skilled teacher
+
+
+def rules_match(person: Any, offer: Any) -> Any:
+    from awda.jobs import rules
+
+    return rules.match(person, offer)
