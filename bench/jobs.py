@@ -87,7 +87,9 @@ def _offers(wanted: int, rng: random.Random) -> int:
         batch.append(
             Offer(
                 employer=rng.choice(employers),
-                kind=rng.choices(["job", "internship", "apprenticeship", "training", "in_kind"], [70, 10, 5, 12, 3])[0],
+                kind=rng.choices(
+                    ["job", "internship", "apprenticeship", "training", "in_kind"], [70, 10, 5, 12, 3]
+                )[0],
                 title=f"Offer {code}",
                 occupation_id=code,
                 education_min=rng.choice([None, None, 1, 2, 3, 3, 6]),
@@ -117,7 +119,11 @@ def _flush(batch: list, chosen: list[list[int]]) -> int:  # type: ignore[type-ar
     created = Offer.objects.bulk_create(batch)
     through = Offer.skills.through
     through.objects.bulk_create(
-        [through(offer_id=o.pk, skillterm_id=s) for o, skills in zip(created, chosen, strict=True) for s in skills]
+        [
+            through(offer_id=o.pk, skillterm_id=s)
+            for o, skills in zip(created, chosen, strict=True)
+            for s in skills
+        ]
     )
     n = len(batch)
     batch.clear()
@@ -137,7 +143,9 @@ def _profiles(rng: random.Random) -> int:
         for code in s.isco:
             by_prefix.setdefault(code[:2], []).append(s.pk)
     by_prefix = {k: sorted(set(v)) for k, v in by_prefix.items()}
-    people = list(Skill.objects.values_list("returnee_id", "occupation_id").order_by("returnee_id").distinct())
+    people = list(
+        Skill.objects.values_list("returnee_id", "occupation_id").order_by("returnee_id").distinct()
+    )
     chosen = [(pk, code) for pk, code in people if rng.random() < 0.34]
     through = JobProfile.skills.through
     made = 0
@@ -166,11 +174,13 @@ def _profiles(rng: random.Random) -> int:
 
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--returnees", type=int, default=1_000_000)
     parser.add_argument("--offers", type=int, default=20_000)
@@ -218,7 +228,9 @@ def main() -> None:
         pools.append(len(candidates))
 
     t0 = time.perf_counter()
-    result = rematch(on_progress=lambda done, total: print(f"\r{done:,} / {total:,}", end="", file=sys.stderr))
+    result = rematch(
+        on_progress=lambda done, total: print(f"\r{done:,} / {total:,}", end="", file=sys.stderr)
+    )
     print(file=sys.stderr)
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 

@@ -9,6 +9,7 @@ from awda.catalogue.api import views as catalogue_api
 from awda.exchange.api import urls as exchange_api
 from awda.geo.api import views as geo_api
 from awda.monitoring.api import urls as monitoring_api
+from awda.jobs.api import urls as jobs_api
 from awda.referrals.api import urls as referrals_api
 from awda.registry.api import views as registry_api
 
@@ -69,6 +70,7 @@ api_v1 = [
     path("service-categories/", catalogue_api.ServiceCategoryListApi.as_view(), name="service_categories"),
     *exchange_api.urlpatterns,
     *referrals_api.urlpatterns,
+    *jobs_api.urlpatterns,
     *monitoring_api.urlpatterns,
 ]
 
@@ -80,6 +82,7 @@ urlpatterns = [
     path("", include("awda.registry.urls")),
     path("", include("awda.catalogue.urls")),
     path("referrals/", include("awda.referrals.urls")),
+    path("jobs/", include("awda.jobs.urls")),
     path("monitoring/", include("awda.monitoring.urls")),
     path("exchange/", include("awda.exchange.urls")),
     path("", include("awda.portal.urls")),

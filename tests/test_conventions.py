@@ -31,6 +31,8 @@ PUBLIC_URL_NAMES = {
     "api:services",
     "api:service",
     "api:service_categories",
+    # Companies register themselves (issue 8); the employment office reviews them before they can post.
+    "jobs:register",
 }
 
 
@@ -54,6 +56,9 @@ EXEMPT_FROM_TIMESTAMPS = {
     "registry.Occupation",  # ISCO-08 reference data, loaded by a migration
     "registry.CaseNumberCounter",  # a counter
     "exchange.RowError",  # a file's problems, written a million at a time; the batch has the times
+    "jobs.Sector",  # ISIC Rev.4 sections, reference data loaded by a migration
+    "jobs.SkillTerm",  # the skills vocabulary, reference data loaded by a migration
+    "jobs.OfferMatch",  # millions of rows rebuilt from scratch by each re-match
 }
 
 

@@ -7,6 +7,7 @@ import hmac
 import uuid as uuid_module
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,7 @@ def access_offer_by_id(user: User, offer_uuid: uuid_module.UUID | str, *, for_ed
     queryset = offers_editable_by(user) if for_edit else offers_visible_to(user)
     try:
         return queryset.get(uuid=offer_uuid)
-    except (Offer.DoesNotExist, ValueError, TypeError) as error:
+    except (Offer.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise NotFound(_("Not found.")) from error
 
 
@@ -85,7 +86,7 @@ def access_employer_by_id(user: User, employer_uuid: uuid_module.UUID | str) -> 
             queryset = queryset.filter(pk=own.pk)
     try:
         return queryset.get(uuid=employer_uuid)
-    except (Employer.DoesNotExist, ValueError, TypeError) as error:
+    except (Employer.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise NotFound(_("Not found.")) from error
 
 
@@ -106,7 +107,7 @@ def placements_visible_to(user: User) -> QuerySet[Placement]:
 def access_placement_by_id(user: User, placement_uuid: uuid_module.UUID | str) -> Placement:
     try:
         placement = placements_visible_to(user).get(uuid=placement_uuid)
-    except (Placement.DoesNotExist, ValueError, TypeError) as error:
+    except (Placement.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise NotFound(_("Not found.")) from error
     audit.record(actor=user, action=AuditAction.READ, obj=placement)
     return placement
@@ -136,7 +137,10 @@ def employer_consents(returnee: Returnee, employer: Employer) -> list[Consent]:
     """The person's agreements in force to share with this company (named, or with any employer)."""
     return list(
         Consent.objects.filter(
-            returnee=returnee, purpose=ConsentPurpose.SHARING_EMPLOYERS, granted=True, withdrawn_at__isnull=True
+            returnee=returnee,
+            purpose=ConsentPurpose.SHARING_EMPLOYERS,
+            granted=True,
+            withdrawn_at__isnull=True,
         ).filter(Q(shared_with__isnull=True) | Q(shared_with_id=employer.institution_id))
     )
 
@@ -151,7 +155,7 @@ def employer_may_see(placement: Placement) -> bool:
     return bool(employer_consents(placement.returnee, placement.offer.employer))
 
 
-def refused_employers(returnee_ids: QuerySet[Returnee] | None = None) -> QuerySet[Consent]:
+def refused_employers() -> QuerySet[Consent]:
     """Refusals in force to share with employers: such people are not shown to companies even anonymously."""
     return Consent.objects.filter(
         purpose=ConsentPurpose.SHARING_EMPLOYERS, granted=False, withdrawn_at__isnull=True

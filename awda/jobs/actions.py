@@ -91,7 +91,17 @@ def employment_supervisors() -> list[User]:
 # Employers
 # --------------------------------------------------------------------------------------------------
 
-TEXT_LIMITS = {"name_ar": 200, "name_ckb": 200, "name_en": 200, "contact_name": 120, "contact_phone": 32}
+TEXT_LIMITS = {
+    "name_ar": 200,
+    "name_ckb": 200,
+    "name_en": 200,
+    "contact_name": 120,
+    "contact_phone": 32,
+    "contact_email": 254,
+    "registration_number": 60,
+    "address": 255,
+    "website": 200,
+}
 
 
 def _employer_values(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,9 +129,6 @@ def _employer_values(data: Mapping[str, Any]) -> dict[str, Any]:
         values[key] = str(data.get(key) or "").strip()
         if not values[key]:
             errors[key] = _("This field is required.")
-    for key, limit in TEXT_LIMITS.items():
-        if len(values.get(key, "")) > limit:
-            errors[key] = _("Keep this under %(n)d characters.") % {"n": limit}
     email = str(data.get("contact_email") or "").strip()
     if email:
         try:
@@ -134,6 +141,9 @@ def _employer_values(data: Mapping[str, Any]) -> dict[str, Any]:
     if values["website"] and not values["website"].startswith(("http://", "https://")):
         values["website"] = "https://" + values["website"]
     values["platform_member"] = bool(data.get("platform_member"))
+    for key, limit in TEXT_LIMITS.items():
+        if len(values.get(key, "")) > limit:
+            errors[key] = _("Keep this under %(n)d characters.") % {"n": limit}
     if errors:
         raise _invalid(errors)
     return values
@@ -276,7 +286,7 @@ def employer_review(*, actor: User, employer: Employer, decision: str, note: str
                 status=OfferStatus.CLOSED, updated_at=timezone.now()
             )
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=locked, fields=["status"])
-        messages = {
+        messages: dict[str, Any] = {
             EmployerStatus.APPROVED: _("Your company was approved on Awda: you can now publish offers."),
             EmployerStatus.REJECTED: _("Your company's registration was not approved: %(note)s"),
             EmployerStatus.SUSPENDED: _("Your company was suspended on Awda: %(note)s"),
@@ -403,7 +413,9 @@ def _offer_values(data: Mapping[str, Any], *, employer: Employer) -> dict[str, A
     raw_occupation = data.get("occupation")
     occupation = resolve_occupation(raw_occupation)
     if not str(raw_occupation or "").strip():
-        errors["occupation"] = _("Every offer needs an occupation (ISCO-08), so that people can be matched to it.")
+        errors["occupation"] = _(
+            "Every offer needs an occupation (ISCO-08), so that people can be matched to it."
+        )
     elif occupation is None:
         errors["occupation"] = _("“%(value)s” is not an ISCO-08 occupation code or title.") % {
             "value": raw_occupation
@@ -426,7 +438,9 @@ def _offer_values(data: Mapping[str, Any], *, employer: Employer) -> dict[str, A
     languages = [str(c) for c in (data.get("languages") or []) if str(c).strip()]
     unknown_languages = [c for c in languages if c not in vocab.language_codes()]
     if unknown_languages:
-        errors["languages"] = _("Unknown language codes: %(codes)s.") % {"codes": ", ".join(unknown_languages)}
+        errors["languages"] = _("Unknown language codes: %(codes)s.") % {
+            "codes": ", ".join(unknown_languages)
+        }
     values["languages"] = sorted(set(languages))
     governorate = Governorate.objects.filter(pk=str(data.get("governorate") or "")).first()
     if governorate is None:
@@ -463,7 +477,11 @@ def _offer_values(data: Mapping[str, Any], *, employer: Employer) -> dict[str, A
     values["priority_categories"] = categories
     commitment = None
     if data.get("commitment"):
-        commitment = Commitment.objects.filter(uuid=str(data["commitment"]), employer=employer).first()
+        try:
+            wanted: uuid.UUID | None = uuid.UUID(str(data["commitment"]))
+        except ValueError:  # not an identifier at all: as unknown as one of another company
+            wanted = None
+        commitment = Commitment.objects.filter(uuid=wanted, employer=employer).first() if wanted else None
         if commitment is None:
             errors["commitment"] = _("This is not one of the company's commitments.")
     values["commitment"] = commitment
@@ -500,7 +518,9 @@ def _require_offer_editor(actor: User, employer: Employer) -> None:
         raise NotFound(_("Not found."))
     if own.status != EmployerStatus.APPROVED:
         raise PermissionDenied(
-            _("Your company is waiting for the employment office's review; offers can be posted once approved.")
+            _(
+                "Your company is waiting for the employment office's review; offers can be posted once approved."
+            )
         )
 
 
@@ -508,7 +528,9 @@ def offer_create(*, actor: User, employer: Employer, data: Mapping[str, Any], pu
     """An offer, as a draft or published at once (a published offer is matched to people)."""
     _require_offer_editor(actor, employer)
     if employer.status != EmployerStatus.APPROVED:
-        raise Conflict(_("This company is not approved; it cannot post offers."), code="employer_not_approved")
+        raise Conflict(
+            _("This company is not approved; it cannot post offers."), code="employer_not_approved"
+        )
     values = _offer_values(data, employer=employer)
     with transaction.atomic():
         offer = Offer(employer=employer, created_by=actor)
@@ -522,7 +544,9 @@ def offer_create(*, actor: User, employer: Employer, data: Mapping[str, Any], pu
     return offer
 
 
-def offer_update(*, actor: User, offer: Offer, data: Mapping[str, Any], expected_version: int | None = None) -> Offer:
+def offer_update(
+    *, actor: User, offer: Offer, data: Mapping[str, Any], expected_version: int | None = None
+) -> Offer:
     _require_offer_editor(actor, offer.employer)
     values = _offer_values(data, employer=offer.employer)
     with transaction.atomic():
@@ -563,7 +587,9 @@ def offer_set_status(*, actor: User, offer: Offer, status: str) -> Offer:
             )
         if status == OfferStatus.OPEN:
             if locked.employer.status != EmployerStatus.APPROVED:
-                raise Conflict(_("This company is not approved; it cannot post offers."), code="employer_not_approved")
+                raise Conflict(
+                    _("This company is not approved; it cannot post offers."), code="employer_not_approved"
+                )
             if locked.filled >= locked.places:
                 raise Conflict(_("Every place of this offer is filled."), code="offer_filled")
         locked.status = status
@@ -596,7 +622,9 @@ def profile_save(*, actor: User, returnee: Returnee, data: Mapping[str, Any]) ->
     mobility = str(data.get("mobility") or Mobility.GOVERNORATE)
     if mobility not in Mobility.values:
         errors["mobility"] = _("Choose how far the person will go for work.")
-    available = _date(data["available_from"], errors, "available_from") if data.get("available_from") else None
+    available = (
+        _date(data["available_from"], errors, "available_from") if data.get("available_from") else None
+    )
     if errors:
         raise _invalid(errors)
     with transaction.atomic():
@@ -655,25 +683,21 @@ def _locked(placement: Placement) -> Placement:
     )
 
 
-def _move(
-    actor: User, placement: Placement, to: str, expected_version: int | None
-) -> tuple[Placement, frozenset[workflows.Side]]:
+def _move(actor: User, placement: Placement, to: str, expected_version: int | None) -> Placement:
     """Lock the placement and refuse, before any write, a move the table does not allow for the actor."""
     sides = _sides(actor, placement)
     if not sides:
         raise NotFound(_("Not found."))
     locked = _locked(placement)
     if expected_version is not None and locked.version != expected_version:
-        raise Conflict(
-            _("Someone else changed this placement a moment ago. Look at it again."), code="stale"
-        )
+        raise Conflict(_("Someone else changed this placement a moment ago. Look at it again."), code="stale")
     if not workflows.allowed(locked.status, to, sides):
         raise Conflict(
             _("This placement is “%(status)s”: it cannot be moved this way.")
             % {"status": locked.get_status_display()},
             code="transition_not_allowed",
         )
-    return locked, sides
+    return locked
 
 
 def _check_offer_open(offer: Offer) -> None:
@@ -687,8 +711,15 @@ def _check_offer_open(offer: Offer) -> None:
 
 
 def _create_placement(
-    *, actor: User, offer: Offer, returnee: Returnee, by_employer: bool, note: str, score: float | None,
-    referral: Referral | None = None, plan_goal: PlanGoal | None = None,
+    *,
+    actor: User,
+    offer: Offer,
+    returnee: Returnee,
+    by_employer: bool,
+    note: str,
+    score: float | None,
+    referral: Referral | None = None,
+    plan_goal: PlanGoal | None = None,
 ) -> Placement:
     if returnee.status in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED) or returnee.merged_into_id is not None:
         raise Conflict(_("This case is closed."), code="case_closed")
@@ -712,7 +743,12 @@ def _create_placement(
                 _("This person is already proposed for this offer."), code="already_proposed"
             ) from error
         PlacementTransition.objects.create(
-            placement=placement, from_status="", to_status=S.PROPOSED, actor=actor, at=timezone.now(), note=note
+            placement=placement,
+            from_status="",
+            to_status=S.PROPOSED,
+            actor=actor,
+            at=timezone.now(),
+            note=note,
         )
         audit.record(actor=actor, action=AuditAction.CREATE, obj=placement)
         registry_actions.case_event(
@@ -744,8 +780,8 @@ def placement_propose(
         plan_goal.plan.returnee_id != returnee.pk or plan_goal.dimension != Dimension.ECONOMIC
     ):
         raise _invalid({"plan_goal": _("Choose an economic goal of this person's plan.")})
-    from awda.jobs.queries import person_facts, offer_facts
     from awda.jobs import rules
+    from awda.jobs.queries import offer_facts, person_facts
 
     found = rules.match(person_facts([returnee.pk])[returnee.pk], offer_facts([offer])[offer.pk])
     return _create_placement(
@@ -786,23 +822,33 @@ def placement_request(*, actor: User, offer: Offer, candidate: str, note: str = 
                 "%(company)s would like to consider %(case)s for “%(offer)s”. Ask the person whether they "
                 "agree to share their profile."
             ),
-            params={"company": _names_later(offer.employer.institution), "case": returnee.case_number,
-                    "offer": offer.title},
+            params={
+                "company": _names_later(offer.employer.institution),
+                "case": returnee.case_number,
+                "offer": offer.title,
+            },
             url=_placement_link(placement),
         )
     return placement
 
 
 def placement_agree(
-    *, actor: User, placement: Placement, agreed: bool, method: str, note: str = "",
+    *,
+    actor: User,
+    placement: Placement,
+    agreed: bool,
+    method: str,
+    note: str = "",
     expected_version: int | None = None,
 ) -> Placement:
     """The person's answer. Agreeing records their consent to share their name, contact and work profile
     with this company (purpose "sharing with employers"); declining records nothing to share."""
+    if not _sides(actor, placement):
+        raise NotFound(_("Not found."))
     if method not in ConsentMethod.values:
         raise _invalid({"method": _("Say how the person gave their answer.")})
     with transaction.atomic():
-        locked, _sides_ = _move(actor, placement, S.AGREED if agreed else S.DECLINED, expected_version)
+        locked = _move(actor, placement, S.AGREED if agreed else S.DECLINED, expected_version)
         if agreed:
             consent = Consent.objects.create(
                 returnee=locked.returnee,
@@ -821,7 +867,11 @@ def placement_agree(
                 locked.returnee,
                 actor,
                 CaseEventKind.CONSENT_GIVEN,
-                {"purpose": consent.purpose, "granted": True, "shared_with": locked.offer.employer.institution.code},
+                {
+                    "purpose": consent.purpose,
+                    "granted": True,
+                    "shared_with": locked.offer.employer.institution.code,
+                },
             )
             locked.consent = consent
         _transition(locked, to=S.AGREED if agreed else S.DECLINED, actor=actor, note=note)
@@ -831,13 +881,17 @@ def placement_agree(
 def placement_share(*, actor: User, placement: Placement, expected_version: int | None = None) -> Placement:
     """Send the person's profile to the company: refused without a consent in force to share with it."""
     with transaction.atomic():
-        locked, _sides_ = _move(actor, placement, S.SHARED, expected_version)
+        locked = _move(actor, placement, S.SHARED, expected_version)
         if not access.employer_consents(locked.returnee, locked.offer.employer):
             raise AwdaError(
-                _("The person has not agreed to share their profile with %(company)s. Record their consent first.")
+                _(
+                    "The person has not agreed to share their profile with %(company)s. Record their consent first."
+                )
                 % {"company": locked.offer.employer.name},
                 code="no_consent",
-                fields={"consent": [_("The person has not agreed to share their profile with this company.")]},
+                fields={
+                    "consent": [_("The person has not agreed to share their profile with this company.")]
+                },
             )
         _check_offer_open(locked.offer)
         _transition(locked, to=S.SHARED, actor=actor)
@@ -846,7 +900,9 @@ def placement_share(*, actor: User, placement: Placement, expected_version: int 
                 recipient=user,
                 kind="placement.shared",
                 subject=_("A candidate for “%(offer)s”"),
-                body=_("A candidate agreed to share their profile with you for “%(offer)s”. Their contact is on Awda."),
+                body=_(
+                    "A candidate agreed to share their profile with you for “%(offer)s”. Their contact is on Awda."
+                ),
                 params={"offer": locked.offer.title},
                 url=_placement_link(locked),
             )
@@ -861,8 +917,11 @@ def _notify_case(placement: Placement, subject: Any, body: Any) -> None:
             kind=f"placement.{placement.status}",
             subject=subject,
             body=body,
-            params={"case": placement.returnee.case_number, "offer": placement.offer.title,
-                    "company": _names_later(placement.offer.employer.institution)},
+            params={
+                "case": placement.returnee.case_number,
+                "offer": placement.offer.title,
+                "company": _names_later(placement.offer.employer.institution),
+            },
             url=_placement_link(placement),
         )
 
@@ -885,10 +944,14 @@ def placement_interview(
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     with transaction.atomic():
-        locked, _sides_ = _move(actor, placement, S.INTERVIEW, expected_version)
+        locked = _move(actor, placement, S.INTERVIEW, expected_version)
         locked.interview_at = when
         _transition(locked, to=S.INTERVIEW, actor=actor)
-        _notify_case(locked, _("Interview for %(case)s"), _("%(company)s invited %(case)s to an interview for “%(offer)s”."))
+        _notify_case(
+            locked,
+            _("Interview for %(case)s"),
+            _("%(company)s invited %(case)s to an interview for “%(offer)s”."),
+        )
     return locked
 
 
@@ -910,7 +973,7 @@ def placement_hire(
     from django.conf import settings
 
     with transaction.atomic():
-        locked, _sides_ = _move(actor, placement, S.HIRED, expected_version)
+        locked = _move(actor, placement, S.HIRED, expected_version)
         offer = Offer.objects.select_for_update().get(pk=locked.offer_id)
         if offer.filled >= offer.places:
             raise Conflict(_("Every place of this offer is filled."), code="offer_filled")
@@ -921,7 +984,9 @@ def placement_hire(
         locked.hired_on = start_on
         _transition(locked, to=S.HIRED, actor=actor, note=note)
         for months in settings.AWDA_RETENTION_MONTHS:
-            RetentionCheck.objects.create(placement=locked, months=months, due_on=add_months(start_on, months))
+            RetentionCheck.objects.create(
+                placement=locked, months=months, due_on=add_months(start_on, months)
+            )
         if locked.plan_goal_id is not None:
             PlanGoal.objects.filter(pk=locked.plan_goal_id, status=GoalStatus.NOT_STARTED).update(
                 status=GoalStatus.IN_PROGRESS, updated_at=timezone.now()
@@ -936,9 +1001,11 @@ def placement_not_hire(
     if not note.strip():
         raise _invalid({"note": _("Say why, so that the case worker can help the person further.")})
     with transaction.atomic():
-        locked, _sides_ = _move(actor, placement, S.NOT_HIRED, expected_version)
+        locked = _move(actor, placement, S.NOT_HIRED, expected_version)
         _transition(locked, to=S.NOT_HIRED, actor=actor, note=note)
-        _notify_case(locked, _("%(case)s was not hired"), _("%(company)s did not hire %(case)s for “%(offer)s”."))
+        _notify_case(
+            locked, _("%(case)s was not hired"), _("%(company)s did not hire %(case)s for “%(offer)s”.")
+        )
     return locked
 
 
@@ -948,7 +1015,7 @@ def placement_withdraw(
     if not note.strip():
         raise _invalid({"note": _("Say why the placement is withdrawn.")})
     with transaction.atomic():
-        locked, _sides_ = _move(actor, placement, S.WITHDRAWN, expected_version)
+        locked = _move(actor, placement, S.WITHDRAWN, expected_version)
         _transition(locked, to=S.WITHDRAWN, actor=actor, note=note)
     return locked
 

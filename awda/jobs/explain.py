@@ -22,7 +22,7 @@ class Line:
 
 def _names(model: type[SkillTerm] | type[Occupation], codes: frozenset[str] | set[str], field: str) -> str:
     objects = model.objects.filter(**{f"{field}__in": sorted(codes)})
-    return "، ".join(sorted(str(o) for o in objects)) if objects else ""
+    return _(", ").join(sorted(str(o) for o in objects)) if objects else ""
 
 
 def _language_names(codes: frozenset[str]) -> str:
@@ -30,7 +30,7 @@ def _language_names(codes: frozenset[str]) -> str:
 
     language = active_language()
     names = {item["code"]: item.get(f"name_{language}") or item["name_en"] for item in languages()}
-    return ", ".join(names.get(c, c) for c in sorted(codes))
+    return _(", ").join(names.get(c, c) for c in sorted(codes))
 
 
 LABELS = {
@@ -57,9 +57,13 @@ def explain(match: rules.Match, offer: rules.OfferFacts) -> list[Line]:
                 if same == 1.0:
                     text = _("Has worked as %(occupation)s: the occupation asked.")
                 elif same >= rules.PROXIMITY[3]:
-                    text = _("Has worked as %(occupation)s: a closely related occupation (same ISCO minor group).")
+                    text = _(
+                        "Has worked as %(occupation)s: a closely related occupation (same ISCO minor group)."
+                    )
                 elif same >= rules.PROXIMITY[2]:
-                    text = _("Has worked as %(occupation)s: a related occupation (same ISCO sub-major group).")
+                    text = _(
+                        "Has worked as %(occupation)s: a related occupation (same ISCO sub-major group)."
+                    )
                 else:
                     text = _("Has worked as %(occupation)s: the same broad field (same ISCO major group).")
                 text = text % {"occupation": str(occupation) if occupation else match.occupation}

@@ -22,7 +22,7 @@ F = NDArray[np.float64]
 I = NDArray[np.int64]  # noqa: E741
 B = NDArray[np.bool_]
 
-MOBILITY_CODE = {Mobility.DISTRICT: 0, Mobility.GOVERNORATE: 1, Mobility.ANYWHERE: 2}
+MOBILITY_CODE: dict[str, int] = {Mobility.DISTRICT: 0, Mobility.GOVERNORATE: 1, Mobility.ANYWHERE: 2}
 _PROX = np.array(rules.PROXIMITY, dtype=np.float64)
 
 
@@ -158,7 +158,9 @@ class OfferIndex:
             same = np.ones((m, n), dtype=np.bool_)
             prefix = np.zeros((m, n), dtype=np.int64)
             for d in range(4):
-                same &= (q[:, d, None] == digits[None, :, d]) & (q[:, d, None] >= 0) & (digits[None, :, d] >= 0)
+                same &= (
+                    (q[:, d, None] == digits[None, :, d]) & (q[:, d, None] >= 0) & (digits[None, :, d] >= 0)
+                )
                 prefix += same
             shortest = np.minimum(q_length[:, None], length[None, :])
             proximity = np.where((prefix == shortest) & (shortest > 0), 1.0, _PROX[prefix])
@@ -198,7 +200,9 @@ class OfferIndex:
                     np.where(
                         o_district == district,
                         rules.PLACE_SAME_DISTRICT,
-                        np.where(mobility == 0, rules.PLACE_OTHER_DISTRICT_STAYING, rules.PLACE_SAME_GOVERNORATE),
+                        np.where(
+                            mobility == 0, rules.PLACE_OTHER_DISTRICT_STAYING, rules.PLACE_SAME_GOVERNORATE
+                        ),
                     ),
                 ),
             ),

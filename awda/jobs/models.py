@@ -29,6 +29,9 @@ class Sector(TranslatedNameMixin, models.Model):
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class SkillTerm(TranslatedNameMixin, models.Model):
     """A skill of the shared vocabulary (``data/skills.json``), named in three languages with synonyms,
@@ -45,6 +48,9 @@ class SkillTerm(TranslatedNameMixin, models.Model):
         ordering = ["name_en"]
         verbose_name = _("skill")
         verbose_name_plural = _("skills")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Employer(PublicModel):
@@ -136,12 +142,20 @@ class Offer(PublicModel):
         Governorate, on_delete=models.PROTECT, related_name="+", verbose_name=_("governorate")
     )
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("district")
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district"),
     )
     settlement = models.CharField(_("urban or rural"), max_length=10, choices=Settlement.choices)
     remote = models.BooleanField(_("can be done remotely"), default=False)
     working_time = models.CharField(
-        _("working time"), max_length=12, choices=enums.WorkingTime.choices, default=enums.WorkingTime.FULL_TIME
+        _("working time"),
+        max_length=12,
+        choices=enums.WorkingTime.choices,
+        default=enums.WorkingTime.FULL_TIME,
     )
     conditions = models.TextField(_("pay and conditions"), blank=True)
     places = models.PositiveIntegerField(_("places"), default=1)
@@ -183,7 +197,10 @@ class JobProfile(TimeStampedModel):
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     skills = models.ManyToManyField(SkillTerm, blank=True, related_name="+", verbose_name=_("skills"))
     mobility = models.CharField(
-        _("how far they will go"), max_length=12, choices=enums.Mobility.choices, default=enums.Mobility.GOVERNORATE
+        _("how far they will go"),
+        max_length=12,
+        choices=enums.Mobility.choices,
+        default=enums.Mobility.GOVERNORATE,
     )
     available_from = models.DateField(_("available from"), null=True, blank=True)
     updated_by = models.ForeignKey(
@@ -206,6 +223,9 @@ class OfferMatch(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["returnee", "rank"], name="offermatch_rank_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.returnee_id} #{self.rank}"
+
 
 class Placement(PublicModel):
     """One person for one offer: proposed → agreed by the person → shared with the employer → interview →
@@ -214,7 +234,10 @@ class Placement(PublicModel):
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="placements")
     returnee = models.ForeignKey(Returnee, on_delete=models.PROTECT, related_name="placements")
     status = models.CharField(
-        _("status"), max_length=12, choices=enums.PlacementStatus.choices, default=enums.PlacementStatus.PROPOSED
+        _("status"),
+        max_length=12,
+        choices=enums.PlacementStatus.choices,
+        default=enums.PlacementStatus.PROPOSED,
     )
     requested_by_employer = models.BooleanField(_("asked for by the employer"), default=False)
     score = models.FloatField(_("match score"), null=True, blank=True)
@@ -250,7 +273,9 @@ class PlacementTransition(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=12)
     to_status = models.CharField(max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField()
     note = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -258,6 +283,9 @@ class PlacementTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
 
 
 class RetentionCheck(TimeStampedModel):

@@ -18,7 +18,7 @@ from awda.jobs.enums import OPEN_TO_ALL_KINDS, EmployerStatus, Mobility, OfferSt
 from awda.jobs.matching import OfferIndex
 from awda.jobs.models import JobProfile, Offer, Placement, RetentionCheck
 from awda.registry.enums import CaseStatus, EmploymentStatus
-from awda.registry.models import ReturneeCategory, Returnee, Skill
+from awda.registry.models import Returnee, ReturneeCategory, Skill
 
 NOT_LOOKING = (EmploymentStatus.RETIRED, EmploymentStatus.UNABLE_TO_WORK)
 WORKING_AGE = (15, 64)
@@ -29,12 +29,19 @@ WORKING_AGE = (15, 64)
 # --------------------------------------------------------------------------------------------------
 
 
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def job_seekers(today: date | None = None) -> QuerySet[Returnee]:
     """People matching may propose: current open cases of working age (or unknown age) who have not said
     they are not looking, and who have not refused to be shown to employers."""
     today = today or timezone.localdate()
-    youngest = today.replace(year=today.year - WORKING_AGE[0])
-    oldest = today.replace(year=today.year - WORKING_AGE[1] - 1)
+    youngest = _years_before(today, WORKING_AGE[0])
+    oldest = _years_before(today, WORKING_AGE[1] + 1)
     return (
         Returnee.objects.filter(merged_into__isnull=True)
         .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.TRANSFERRED))
@@ -222,7 +229,9 @@ POOL_CAP = 8000  # people scored for one offer's candidate list at most
 def _in_reach(facts: rules.OfferFacts) -> QuerySet[Returnee]:
     people = job_seekers()
     if not facts.remote:
-        people = people.filter(Q(governorate_id=facts.governorate) | Q(job_profile__mobility=Mobility.ANYWHERE))
+        people = people.filter(
+            Q(governorate_id=facts.governorate) | Q(job_profile__mobility=Mobility.ANYWHERE)
+        )
     return people
 
 
@@ -276,7 +285,9 @@ def candidates_for_offer(offer: Offer, *, limit: int = 50) -> list[Candidate]:
         order = [pk for pk in ids if pk in people]
         if order:
             scores = index.scores([people[pk] for pk in order], rows)[:, 0]
-            scored.extend((float(sc), pk, people[pk]) for pk, sc in zip(order, scores, strict=True) if sc >= 0)
+            scored.extend(
+                (float(sc), pk, people[pk]) for pk, sc in zip(order, scores, strict=True) if sc >= 0
+            )
         scored.sort(key=lambda item: (-item[0], -item[1]))
         if len(scored) >= limit and scored[limit - 1][0] >= later_best:
             break
@@ -308,7 +319,9 @@ def retention_due(user: Any, *, today: date | None = None) -> QuerySet[Retention
     today = today or timezone.localdate()
     return (
         RetentionCheck.objects.filter(
-            placement__in=access.placements_visible_to(user), result="", due_on__lte=today + timedelta(days=14)
+            placement__in=access.placements_visible_to(user),
+            result="",
+            due_on__lte=today + timedelta(days=14),
         )
         .select_related("placement__offer__employer__institution", "placement__returnee")
         .order_by("due_on")
@@ -326,7 +339,8 @@ def commitment_fulfilment(employer_id: int) -> dict[int, int]:
         .values_list("offer__commitment_id", "n")
     )
     return {
-        c.pk: hires.get(c.pk, 0) + c.fulfilled_by_hand for c in Commitment.objects.filter(employer_id=employer_id)
+        c.pk: hires.get(c.pk, 0) + c.fulfilled_by_hand
+        for c in Commitment.objects.filter(employer_id=employer_id)
     }
 
 

@@ -172,7 +172,9 @@ def match(person: PersonFacts, offer: OfferFacts) -> Match | None:
     )
 
 
-def rank(person: PersonFacts, offers: list[tuple[str, OfferFacts]], limit: int = 20) -> list[tuple[str, Match]]:
+def rank(
+    person: PersonFacts, offers: list[tuple[str, OfferFacts]], limit: int = 20
+) -> list[tuple[str, Match]]:
     """The offers (``key``, facts) the person is a candidate for, best first; ties by key for stability."""
     found = [(key, m) for key, o in offers if (m := match(person, o)) is not None]
     found.sort(key=lambda item: (-item[1].score, item[0]))
