@@ -271,7 +271,12 @@ def candidates_for_offer(offer: Offer, *, limit: int = 50) -> list[Candidate]:
     rows = index.candidate_rows(rules.PersonFacts(occupations=(), mobility=Mobility.ANYWHERE))
     seen: set[int] = set()
     scored: list[tuple[float, int, rules.PersonFacts]] = []
-    base = _in_reach(facts)
+    # People already on the offer's shortlist, or who declined it or were not hired, are not offered again.
+    base = _in_reach(facts).exclude(
+        pk__in=Placement.objects.filter(offer=offer)
+        .exclude(status=PlacementStatus.WITHDRAWN)
+        .values("returnee_id")
+    )
     for q, later_best in candidate_stages(facts):
         room = POOL_CAP - len(seen)
         if room <= 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,26 @@ class NavItem:
     url_name: str
     label: str | Promise
     capability: Capability | None = None
+    # For entries that depend on more than a capability: the user's URL, or None to leave the entry out.
+    url_for: Callable[[Any], str | None] | None = None
+    # Where the entry is current when its address is the root of an app: that page and these prefixes.
+    under: tuple[str, ...] | None = None
 
+
+def _own_company(user: Any) -> str | None:
+    from awda.jobs.access import employer_of
+
+    employer = employer_of(user)
+    return reverse("jobs:employer", args=[employer.uuid]) if employer is not None else None
+
+
+def _companies(user: Any) -> str | None:
+    from awda.jobs.access import employment_staff
+
+    return reverse("jobs:employers") if employment_staff(user) else None
+
+
+JOBS_OFFER_PAGES = ("/jobs/offers/", "/jobs/cases/")
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("portal:home", _("Home")),
@@ -32,11 +52,18 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("referrals:sent", _("Referrals sent"), Capability.REFER),
     NavItem("referrals:approvals", _("Plans to approve"), Capability.APPROVE_PLANS),
     NavItem("referrals:statistics", _("Referral statistics"), Capability.VIEW_STATISTICS),
+    NavItem("jobs:employer", _("Our company"), Capability.OFFER_JOBS, url_for=_own_company),
+    NavItem("jobs:offers", _("Offers"), Capability.OFFER_JOBS, under=JOBS_OFFER_PAGES),
+    NavItem("jobs:placements", _("Candidates and placements"), Capability.OFFER_JOBS),
     NavItem("monitoring:follow_ups", _("Follow-ups due"), Capability.REFER),
     NavItem("monitoring:alerts", _("Alerts"), Capability.REFER),
     NavItem("monitoring:systemic", _("Setbacks"), Capability.VIEW_STATISTICS),
     NavItem("monitoring:indicators", _("Indicators"), Capability.VIEW_STATISTICS),
     NavItem("monitoring:providers", _("Providers"), Capability.VIEW_STATISTICS),
+    NavItem("jobs:offers", _("Jobs"), Capability.REFER, under=JOBS_OFFER_PAGES),
+    NavItem("jobs:placements", _("Placements"), Capability.REFER),
+    NavItem("jobs:retention", _("Retention checks"), Capability.REFER),
+    NavItem("jobs:employers", _("Companies"), Capability.REFER, url_for=_companies),
     NavItem("catalogue:home", _("Services"), Capability.PROPOSE_SERVICES),
     NavItem("catalogue:home", _("Services"), Capability.MANAGE_CATALOGUE),
     NavItem("catalogue:mapping", _("Mapping"), Capability.VIEW_MAPPING),
@@ -55,8 +82,15 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
             continue
         if item.capability is not None and not has_capability(user, item.capability):
             continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == reverse("portal:home") else current_path.startswith(url)
+        url = item.url_for(user) if item.url_for is not None else reverse(item.url_name)
+        if url is None:
+            continue
+        if item.under is not None:
+            active = current_path == url or current_path.startswith(item.under)
+        elif url == reverse("portal:home"):
+            active = current_path == url
+        else:
+            active = current_path.startswith(url)
         items.append({"url": url, "label": item.label, "active": active})
         seen.add(item.url_name)
     return items

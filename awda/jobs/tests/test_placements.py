@@ -38,7 +38,10 @@ def jobs_world(make_user: Callable[..., User], register: Callable[..., Returnee]
         },
     )
     company_user = User.objects.create(
-        username="jobs.company", role=Role.EMPLOYER, institution=employer.institution, scope=ScopeLevel.ASSIGNED
+        username="jobs.company",
+        role=Role.EMPLOYER,
+        institution=employer.institution,
+        scope=ScopeLevel.ASSIGNED,
     )
     returnee = register()
     Skill.objects.create(returnee=returnee, occupation_id="7212", years_experience=4)
@@ -88,7 +91,9 @@ def _consent(returnee: Returnee, employer: Employer) -> Consent:
 
 def _move(world: dict[str, Any], placement: Placement, to: str, actor: User) -> Placement:
     if to in (S.AGREED, S.DECLINED):
-        return actions.placement_agree(actor=actor, placement=placement, agreed=to == S.AGREED, method="verbal")
+        return actions.placement_agree(
+            actor=actor, placement=placement, agreed=to == S.AGREED, method="verbal"
+        )
     if to == S.SHARED:
         return actions.placement_share(actor=actor, placement=placement)
     if to == S.INTERVIEW:
@@ -106,7 +111,9 @@ def _move(world: dict[str, Any], placement: Placement, to: str, actor: User) -> 
 @pytest.mark.parametrize("side", ["case", "employer"])
 def test_every_move_against_the_table(jobs_world: dict[str, Any], start: str, to: str, side: str) -> None:
     world = jobs_world
-    placement = actions.placement_propose(actor=world["worker"], offer=world["offer"], returnee=world["returnee"])
+    placement = actions.placement_propose(
+        actor=world["worker"], offer=world["offer"], returnee=world["returnee"]
+    )
     Placement.objects.filter(pk=placement.pk).update(status=start)
     placement.refresh_from_db()
     _consent(world["returnee"], world["employer"])  # sharing is then a matter of the table alone
@@ -153,8 +160,13 @@ def test_the_whole_way_with_consent_and_retention(jobs_world: dict[str, Any]) ->
     assert checks == [(3, date(2027, 3, 5)), (6, date(2027, 6, 5))]
     assert [
         (t.from_status, t.to_status) for t in PlacementTransition.objects.filter(placement=placement)
-    ] == [("", S.PROPOSED), (S.PROPOSED, S.AGREED), (S.AGREED, S.SHARED), (S.SHARED, S.INTERVIEW),
-          (S.INTERVIEW, S.HIRED)]
+    ] == [
+        ("", S.PROPOSED),
+        (S.PROPOSED, S.AGREED),
+        (S.AGREED, S.SHARED),
+        (S.SHARED, S.INTERVIEW),
+        (S.INTERVIEW, S.HIRED),
+    ]
     check = RetentionCheck.objects.get(placement=placement, months=3)
     actions.retention_record(actor=w["staff"], check=check, result="employed", note="Still there")
     check.refresh_from_db()
@@ -257,12 +269,16 @@ def test_who_refused_employers_or_stopped_looking_is_no_candidate(jobs_world: di
     Consent.objects.all().delete()
     actions.profile_save(actor=w["worker"], returnee=w["returnee"], data={"seeking": False})
     assert queries.candidates_for_offer(w["offer"]) == []
-    actions.profile_save(actor=w["worker"], returnee=w["returnee"], data={"seeking": True, "languages": ["ar"]})
+    actions.profile_save(
+        actor=w["worker"], returnee=w["returnee"], data={"seeking": True, "languages": ["ar"]}
+    )
     assert len(queries.candidates_for_offer(w["offer"])) == 1
 
 
 @pytest.mark.django_db
-def test_a_stranger_cannot_move_a_placement(jobs_world: dict[str, Any], make_user: Callable[..., User]) -> None:
+def test_a_stranger_cannot_move_a_placement(
+    jobs_world: dict[str, Any], make_user: Callable[..., User]
+) -> None:
     w = jobs_world
     placement = actions.placement_propose(actor=w["worker"], offer=w["offer"], returnee=w["returnee"])
     outsider = make_user(Role.CASE_WORKER, "momd_erbil", "jobs.erbil")
@@ -287,7 +303,9 @@ def test_a_stranger_cannot_move_a_placement(jobs_world: dict[str, Any], make_use
         ({"opens_on": "2027-01-10", "closes_on": "2027-01-01"}, "closes_on"),
     ],
 )
-def test_bad_offers_are_refused_whole(jobs_world: dict[str, Any], changes: dict[str, Any], field: str) -> None:
+def test_bad_offers_are_refused_whole(
+    jobs_world: dict[str, Any], changes: dict[str, Any], field: str
+) -> None:
     w = jobs_world
     before = Offer.objects.count()
     with pytest.raises(AwdaError) as refused:
@@ -328,7 +346,9 @@ def test_a_company_waiting_for_review_cannot_post(jobs_world: dict[str, Any]) ->
         actions.offer_create(actor=user, employer=employer, data=_offer_data())
     assert Offer.objects.count() == before
     actions.employer_review(actor=jobs_world["staff"], employer=employer, decision="approved")
-    offer = actions.offer_create(actor=user, employer=Employer.objects.get(pk=employer.pk), data=_offer_data())
+    offer = actions.offer_create(
+        actor=user, employer=Employer.objects.get(pk=employer.pk), data=_offer_data()
+    )
     assert offer.status == OfferStatus.DRAFT
 
 
@@ -358,7 +378,9 @@ def test_the_staged_candidate_search_finds_the_best_of_everyone(
     """Closest occupations first, stopping early only when nobody further out could score higher: the
     same list as scoring every job seeker."""
     w = jobs_world
-    for i, (code, years) in enumerate([("72", 0), ("7213", 6), ("7222", 2), ("7411", 9), ("2341", 3), ("721", 1)]):
+    for i, (code, years) in enumerate(
+        [("72", 0), ("7213", 6), ("7222", 2), ("7411", 9), ("2341", 3), ("721", 1)]
+    ):
         person = register(record={"given_name": f"شخص{i}", "education_level": i % 4})
         Skill.objects.create(returnee=person, occupation_id=code, years_experience=years)
     actions.profile_save(
@@ -380,3 +402,14 @@ def rules_match(person: Any, offer: Any) -> Any:
     from awda.jobs import rules
 
     return rules.match(person, offer)
+
+
+@pytest.mark.django_db
+def test_someone_on_the_shortlist_or_who_declined_is_not_offered_again(jobs_world: dict[str, Any]) -> None:
+    w = jobs_world
+    placement = actions.placement_propose(actor=w["worker"], offer=w["offer"], returnee=w["returnee"])
+    assert queries.candidates_for_offer(w["offer"]) == []
+    actions.placement_agree(actor=w["worker"], placement=placement, agreed=False, method="verbal")
+    assert queries.candidates_for_offer(w["offer"]) == []
+    Placement.objects.filter(pk=placement.pk).update(status=S.WITHDRAWN)
+    assert [c.returnee_id for c in queries.candidates_for_offer(w["offer"])] == [w["returnee"].pk]

@@ -73,9 +73,15 @@ def test_place_and_mobility(
     remote: bool,
     expected: float | None,
 ) -> None:
-    person = PersonFacts(occupations=(), governorate=person_place[0], district=person_place[1], mobility=mobility)
+    person = PersonFacts(
+        occupations=(), governorate=person_place[0], district=person_place[1], mobility=mobility
+    )
     offer = OfferFacts(
-        kind=OfferKind.JOB, occupation="7212", governorate=offer_place[0], district=offer_place[1], remote=remote
+        kind=OfferKind.JOB,
+        occupation="7212",
+        governorate=offer_place[0],
+        district=offer_place[1],
+        remote=remote,
     )
     assert rules.place_part(person, offer) == expected
 
@@ -167,8 +173,15 @@ def test_no_candidate_out_of_reach_unless_remote() -> None:
 def test_scores_stay_in_zero_one() -> None:
     best = rules.match(_welder(skills=frozenset({"welding", "blacksmithing"})), _job())
     worst = rules.match(
-        _welder(occupations=(), skills=frozenset(), education=0, languages=frozenset({"de"}), categories=frozenset(),
-                mobility=Mobility.DISTRICT, district="IQG02Q04"),
+        _welder(
+            occupations=(),
+            skills=frozenset(),
+            education=0,
+            languages=frozenset({"de"}),
+            categories=frozenset(),
+            mobility=Mobility.DISTRICT,
+            district="IQG02Q04",
+        ),
         _job(kind=OfferKind.TRAINING),
     )
     assert best is not None and best.score == pytest.approx(1.0)
