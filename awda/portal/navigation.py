@@ -37,6 +37,12 @@ def _companies(user: Any) -> str | None:
     return reverse("jobs:employers") if employment_staff(user) else None
 
 
+def _market(user: Any) -> str | None:
+    from awda.jobs.market import can_view
+
+    return reverse("jobs:market") if can_view(user) else None
+
+
 JOBS_OFFER_PAGES = ("/jobs/offers/", "/jobs/cases/")
 
 NAVIGATION: tuple[NavItem, ...] = (
@@ -64,6 +70,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("jobs:placements", _("Placements"), Capability.REFER),
     NavItem("jobs:retention", _("Retention checks"), Capability.REFER),
     NavItem("jobs:employers", _("Companies"), Capability.REFER, url_for=_companies),
+    NavItem("jobs:market", _("Job market"), url_for=_market),
     NavItem("catalogue:home", _("Services"), Capability.PROPOSE_SERVICES),
     NavItem("catalogue:home", _("Services"), Capability.MANAGE_CATALOGUE),
     NavItem("catalogue:mapping", _("Mapping"), Capability.VIEW_MAPPING),

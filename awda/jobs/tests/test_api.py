@@ -885,6 +885,12 @@ def test_sharing_without_a_consent_in_force_is_refused(market: dict[str, Any]) -
 
 def test_declining_and_withdrawing(market: dict[str, Any]) -> None:
     m = market
+    company = as_user(m["company"])
+    # A request the company withdraws puts the person back among the candidates
+    first = _request_candidate(m)
+    assert company.get(f"{API}/offers/{m['offer'].uuid}/candidates/").json() == []
+    withdrawn = _step(company, first["uuid"], "withdraw", note="Position changed", version=1)
+    assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
     placement = _request_candidate(m)["uuid"]
     declined = _step(as_user(m["worker"]), placement, "agree", agreed=False, method="verbal", version=1)
     assert (declined.status_code, declined.json()["status"], declined.json()["allowed_steps"]) == (
@@ -893,10 +899,8 @@ def test_declining_and_withdrawing(market: dict[str, Any]) -> None:
         [],
     )
     assert not Consent.objects.filter(purpose=ConsentPurpose.SHARING_EMPLOYERS).exists()
-    # Declined is over: the company may ask again, and then withdraw its request
-    again = _request_candidate(m)
-    withdrawn = _step(as_user(m["company"]), again["uuid"], "withdraw", note="Position changed", version=1)
-    assert (withdrawn.status_code, withdrawn.json()["status"]) == (200, "withdrawn")
+    # Someone who said no to this offer is not offered to the company again
+    assert company.get(f"{API}/offers/{m['offer'].uuid}/candidates/").json() == []
 
 
 def test_a_case_worker_proposes_an_offer_and_sees_ranked_offers(market: dict[str, Any]) -> None:

@@ -496,7 +496,7 @@ def test_changes_are_post_only_and_refused_to_strangers(everyone: dict[str, Any]
     company = verified_client(everyone["company"])
     assert company.get(f"/jobs/offers/{offer.uuid}/request/").status_code == 405
     assert company.get(f"/jobs/offers/{offer.uuid}/status/").status_code == 405
-    key = queries.candidates_for_offer(offer)[0].key
+    key = access.candidate_key(offer, everyone["placement"].returnee.uuid)
     stranger = verified_client(everyone["other_company"])
     assert stranger.post(f"/jobs/offers/{offer.uuid}/request/", {"candidate": key}).status_code == 404
     assert stranger.post(f"/jobs/offers/{offer.uuid}/status/", {"status": "closed"}).status_code == 404

@@ -28,9 +28,9 @@ def test_demo_is_complete_and_idempotent() -> None:
     assert Institution.objects.get(code="molsa-mrc").parent == Institution.objects.get(code="molsa")
     assert {"mop", "mofa", "moi"} <= set(Institution.objects.values_list("code", flat=True))
     assert Institution.objects.filter(type="ngo").count() == 2
-    assert Institution.objects.filter(type="private_company").count() == 2
+    assert Institution.objects.filter(type="private_company").count() == 50
     assert Institution.objects.filter(type="international_organisation").count() == 1
-    assert User.objects.count() == 10
+    assert User.objects.count() == 19
     assert User.objects.get(username="caseworker").check_password(DEMO_PASSWORD)
     printed = out.getvalue()
     assert f"Password for every demo account: {DEMO_PASSWORD}" in printed
