@@ -124,7 +124,7 @@ def _variant(role: str) -> str:
     )
 
 
-def _name_part(role: str, label: str, *, tf: bool) -> _Comparison:
+def _name_part(role: str, label: str, *, tf: bool, extra: tuple[_Level, ...] = ()) -> _Comparison:
     return _Comparison(
         name=role,
         label=label,
@@ -159,9 +159,16 @@ def _name_part(role: str, label: str, *, tf: bool) -> _Comparison:
                 "similar spelling",
                 f"{_CROSS_SCRIPT.format(role=role)} AND jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88",
             ),
+            *extra,
             _Level("different", "different", "ELSE"),
         ),
     )
+
+
+# Given and family names swapped (a register that writes the family name first, a form filled in
+# the wrong boxes): the evidence of both names, counted once, in the given name's comparison; the
+# family name's comparison gives it no weight rather than that of a different name.
+_SWAPPED = "name_set_l = name_set_r"
 
 
 _FAMILY_IN_OTHER = (
@@ -170,7 +177,12 @@ _FAMILY_IN_OTHER = (
 )
 
 COMPARISONS: tuple[_Comparison, ...] = (
-    _name_part("given", "given name", tf=True),
+    _name_part(
+        "given",
+        "given name",
+        tf=True,
+        extra=(_Level("swapped", "given and family names swapped", _SWAPPED),),
+    ),
     # Father's and grandfather's names are one comparison, not two: siblings and cousins share them
     # together, so the chance that two random records agree on both is far above the product of the
     # chances for each (the frequency of the pair, with its term-frequency adjustment, says it).
@@ -233,6 +245,7 @@ COMPARISONS: tuple[_Comparison, ...] = (
             _Level(
                 "similar", "similar spelling", "jaro_winkler_similarity(family_tr_l, family_tr_r) >= 0.88"
             ),
+            _Level("swapped", "given and family names swapped", _SWAPPED, m_u=(0.01, 0.01)),
             _Level("different", "different", "ELSE"),
         ),
     ),
@@ -333,11 +346,20 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("given_skel", "father_skel", "grandfather_skel"),
     ("given_skel", "dob"),
     ("father_skel", "grandfather_skel", "dob_year"),
-    ("given_skel", "family_skel", "dob_year"),
+    # Given and family name in either order (name_set), with the year.
+    ("name_set", "dob_year"),
     ("given_skel", "mother_skel", "dob_year"),
     ("phone", "given_skel"),
     ("national_id",),
+    # A document number with one digit mistyped or two swapped keeps one of its ends.
+    ("national_id_head",),
+    ("national_id_tail",),
 )
+
+# Registers without fathers' names (FEBRL, most Western data) lose the three rules on the father's
+# line; a person's two records there agree on little but the date when a name is misspelt, so the
+# date alone is a block (about n²/25,000 pairs for n records a side spread over 70 years of births).
+BLOCKING_RULES_WITHOUT_FATHERS: tuple[tuple[str, ...], ...] = (("dob",),)
 
 # Rules that admit almost no false positives, to estimate how many pairs match at all.
 _DETERMINISTIC_RULES = (
@@ -495,14 +517,18 @@ def _connection(settings: LinkageSettings) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _splink_settings(link_type: str, *, priors: bool = True) -> Any:
+def _blocking_rules(families: bool) -> tuple[tuple[str, ...], ...]:
+    return BLOCKING_RULES if families else BLOCKING_RULES + BLOCKING_RULES_WITHOUT_FATHERS
+
+
+def _splink_settings(link_type: str, *, priors: bool = True, families: bool = True) -> Any:
     from splink import SettingsCreator, block_on
 
     return SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]
         unique_id_column_name="unique_id",
         comparisons=[c.as_splink(priors=priors) for c in COMPARISONS],
-        blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKING_RULES],
+        blocking_rules_to_generate_predictions=[block_on(*cols) for cols in _blocking_rules(families)],
         retain_matching_columns=True,  # the gamma_ columns (levels) come only with them
         retain_intermediate_calculation_columns=True,
         em_convergence=0.001,
@@ -533,7 +559,8 @@ def _train(
         for i, f in enumerate(frames)
     ]
     inputs = tables if len(tables) > 1 else tables[0]
-    linker = Linker(inputs, _splink_settings(link_type, priors=_families(frames)), log_level=None)
+    families = _families(frames)
+    linker = Linker(inputs, _splink_settings(link_type, priors=families, families=families), log_level=None)
     _report(progress, "training", 1, steps)
     try:
         linker.training.estimate_probability_two_random_records_match(
@@ -560,8 +587,32 @@ def _train(
             # names); the other sessions still train those comparisons.
             logging.getLogger(__name__).warning("EM session on %s skipped: %s", cols, error)
         _report(progress, "training", 4 + i, steps)
-    model = _floored(linker.misc.save_model_to_json())
+    model = _floored(_without_matches_in_u(linker.misc.save_model_to_json()))
     db.duckdb_con.close()
+    return model
+
+
+# The random pairs that estimate u include true matches, at the rate λ of the prior: a level's
+# observed rate is λ·m + (1 − λ)·u. Negligible for two large registers (λ ≈ 3·10⁻⁵ on the development
+# set), it is not when most records have a partner (FEBRL4: λ ≈ 2·10⁻⁴, so half the pairs sharing a
+# date of birth in the sample are the same person, and the date's weight was 3 bits too low). The
+# correction subtracts the matches' share; as a difference of two estimates it is noisy where they
+# are close, so it divides u by this much at most.
+_U_CORRECTION_MAX = 10.0
+
+
+def _without_matches_in_u(model: dict[str, Any]) -> dict[str, Any]:
+    lam = model.get("probability_two_random_records_match")
+    if not isinstance(lam, float | int) or not 0 < lam < 1:
+        return model
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if level.get("is_null_level") or level.get("fix_u_probability"):
+                continue
+            if not isinstance(m, float | int) or not isinstance(u, float | int) or u <= 0:
+                continue
+            level["u_probability"] = max((u - lam * m) / (1 - lam), u / _U_CORRECTION_MAX)
     return model
 
 
@@ -586,7 +637,11 @@ def _default_model(
 
     db = DuckDBAPI(_connection(settings))
     tables = [db.register(f, table_name=f"small_{i}") for i, f in enumerate(frames)]
-    linker = Linker(tables if len(tables) > 1 else tables[0], _splink_settings(link_type), log_level=None)
+    linker = Linker(
+        tables if len(tables) > 1 else tables[0],
+        _splink_settings(link_type, families=_families(frames)),
+        log_level=None,
+    )
     model = linker.misc.save_model_to_json()
     db.duckdb_con.close()
     defaults = json.loads(_DEFAULTS.read_text(encoding="utf-8"))

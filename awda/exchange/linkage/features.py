@@ -236,6 +236,18 @@ def _family_key(text: str) -> str | None:
     return _nonempty(skeleton(strip_article(text)).replace(" ", "")) if text else None
 
 
+def _document_ends(number: str | None) -> tuple[str | None, str | None]:
+    """The first and the last (n - 1) // 2 characters of a document number of seven or more.
+
+    They leave a middle character (two for an even length) out of both, so one substitution or one
+    swap of neighbouring characters cannot break both ends.
+    """
+    if not number or len(number) < 7:
+        return (None, None)
+    k = (len(number) - 1) // 2
+    return (number[:k], number[-k:])
+
+
 def _clean(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return ""
@@ -323,6 +335,16 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     out["governorate"] = _mapped(raw["governorate"], governorate_pcode)
     out["phone"] = _mapped(raw["phone"], lambda t: normalize_phone(t) if t else None)
     out["national_id"] = _mapped(raw["national_id"], lambda t: _nonempty(normalize_document_number(t)))
+    # Blocking keys that survive one error: the given and family names in either order (registers
+    # that put the family name first, or a form filled in the wrong boxes), and the two ends of a
+    # document number, which a mistyped or transposed digit in its middle leaves one of intact.
+    out["name_set"] = [
+        " ".join(sorted((g, f))) if g and f else None
+        for g, f in zip(out["given_skel"], out["family_skel"], strict=True)
+    ]
+    ends = out["national_id"].map(_document_ends)
+    out["national_id_head"] = ends.map(lambda e: e[0])
+    out["national_id_tail"] = ends.map(lambda e: e[1])
     return (
         out.astype(object)
         .where(out.notna(), None)

@@ -253,3 +253,45 @@ def test_command_refuses_an_unreadable_encoding(tmp_path: Path) -> None:
     with pytest.raises(CommandError):
         call_command("link", "--dedupe", str(bad), "--out", str(tmp_path / "out.csv"))
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_blocking_keys_survive_swapped_names_and_one_wrong_digit() -> None:
+    from awda.exchange.linkage import feature_frame
+
+    frame = feature_frame(
+        [
+            {"record_id": "1", "full_name": "Jack Steinert", "given_name": "Jack", "family_name": "Steinert",
+             "national_id": "8930836"},
+            {"record_id": "2", "full_name": "Steinert Jack", "given_name": "Steinert", "family_name": "Jack",
+             "national_id": "8938036"},
+            {"record_id": "3", "full_name": "Jack", "national_id": "123"},
+        ]
+    )  # fmt: skip
+    assert frame.loc[0, "name_set"] == frame.loc[1, "name_set"]
+    assert frame.loc[0, "given_skel"] != frame.loc[1, "given_skel"]
+    # Two neighbouring digits swapped in the middle: the head (first three of seven) is intact.
+    assert frame.loc[0, "national_id_head"] == frame.loc[1, "national_id_head"] == "893"
+    assert frame.loc[0, "national_id_tail"] != frame.loc[1, "national_id_tail"]
+    assert frame.loc[2, "name_set"] is None and frame.loc[2, "national_id_head"] is None
+
+
+def test_u_probabilities_leave_out_the_matches_among_random_pairs() -> None:
+    from awda.exchange.linkage.engine import _without_matches_in_u
+
+    model = {
+        "probability_two_random_records_match": 0.001,
+        "comparisons": [
+            {
+                "comparison_levels": [
+                    {"is_null_level": True, "sql_condition": "x"},
+                    {"m_probability": 0.9, "u_probability": 0.002},
+                    {"m_probability": 0.9, "u_probability": 0.0005},
+                    {"m_probability": 0.5, "u_probability": 0.5, "fix_u_probability": True},
+                ]
+            }
+        ],
+    }
+    levels = _without_matches_in_u(model)["comparisons"][0]["comparison_levels"]
+    assert levels[1]["u_probability"] == pytest.approx((0.002 - 0.0009) / 0.999)
+    assert levels[2]["u_probability"] == pytest.approx(0.00005)  # at most ten times smaller
+    assert levels[3]["u_probability"] == 0.5
