@@ -1,4 +1,5 @@
-"""The case page's section on follow-up surveys: the latest scores and their history as a chart."""
+"""The sections on follow-up surveys: on the case page the latest scores and their history as a chart; on the
+reintegration plan page the same chart with each dimension's latest score beside its goals."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from django.template.loader import render_to_string
 
 from awda.accounts.models import User
 from awda.accounts.roles import Capability, has_capability
+from awda.core import audit
+from awda.core.models import AuditAction
 from awda.monitoring.enums import AlertStatus
 from awda.monitoring.queries import responses_of, versions_in_use
+from awda.referrals.enums import Dimension
+from awda.referrals.models import ReintegrationPlan
 from awda.registry.access import can_edit
 from awda.registry.models import Returnee
 
@@ -59,5 +64,42 @@ def scores_panel(viewer: User, returnee: Returnee, request: HttpRequest | None =
                 .order_by("-raised_at")
             ),
         },
+        request=request,
+    )
+
+
+SCORE_FIELDS = ("collected_on", "economic", "social", "psychosocial", "composite")
+
+
+def plan_scores_panel(viewer: User, plan: ReintegrationPlan, request: HttpRequest | None = None) -> str:
+    """The chart of the plan's returnee and, per dimension, the latest score beside that dimension's goals.
+
+    Shown to whom the case page shows the scores (those who edit the record); nothing before a first survey.
+    The plan page audits reading the plan, not the scores: each response shown is audited here.
+    """
+    returnee = plan.returnee
+    if not has_capability(viewer, Capability.EDIT_RECORDS) or not can_edit(viewer, returnee):
+        return ""
+    responses = list(responses_of(returnee)[:12])
+    if not responses:
+        return ""
+    audit.record_many(actor=viewer, action=AuditAction.READ, objects=[(r, SCORE_FIELDS) for r in responses])
+    goals = list(plan.goals.order_by("target_on", "order", "id"))
+    dimensions = []
+    for code, label in Dimension.choices:
+        # The newest survey that scored this dimension (a survey may leave one unanswered).
+        latest = next((r for r in responses if getattr(r, code) is not None), None)
+        dimensions.append(
+            {
+                "code": code,
+                "label": label,
+                "score": getattr(latest, code) if latest is not None else None,
+                "collected_on": latest.collected_on if latest is not None else None,
+                "goals": [g for g in goals if g.dimension == code],
+            }
+        )
+    return render_to_string(
+        "monitoring/plan_scores.html",
+        {"returnee": returnee, "latest": responses[0], "chart": chart(responses), "dimensions": dimensions},
         request=request,
     )

@@ -117,3 +117,51 @@ def test_the_indicator_table_reads_in_the_analysts_language(
         html = verified_client(analyst).get(f"/monitoring/indicators/?year=2025&by={by}").content.decode()
         assert f'<html lang="{language}" dir="rtl">' in html
         assert english_words(html, set()) == [], by
+
+
+def test_a_persons_latest_survey_in_the_window_counts_once_in_each_of_their_categories(
+    people: dict[str, list[Returnee]], make_user: Callable[..., User]
+) -> None:
+    from awda.registry.models import ReturneeCategory
+
+    worker = make_user(Role.CASE_WORKER, "momd_baghdad", "ind.worker4")
+    version = version_in_use("awda-reintegration")
+    assert version is not None
+    women = people["women"]
+
+    def survey(returnee: Returnee, days: int, **answers: str) -> None:
+        actions.response_record(actor=worker, returnee=returnee, version=version, answers=answers,
+                                collected_on=RETURNED + timedelta(days=days))  # fmt: skip
+
+    # given, in the 6-month window (152 to 244 days after return): one woman working, then not; one not,
+    # then working; one working, then surveyed again without the employment question; three surveyed once
+    survey(women[0], 160, employment="regular_job")
+    survey(women[0], 200, employment="not_working")
+    survey(women[1], 160, employment="not_working")
+    survey(women[1], 200, employment="self_employed")
+    survey(women[2], 170, employment="irregular_work")
+    survey(women[2], 230, food_insecurity="often")
+    for returnee, answer in zip(
+        women[3:], ["regular_job", "not_working_looking", "not_working"], strict=True
+    ):
+        survey(returnee, 183, employment=answer)
+    # and in the 12-month window (335 to 426 days): one woman badly off, then well; four well once
+    survey(women[0], 340, food_insecurity="often", employment="not_working", housing="no_stable_housing")
+    survey(women[0], 400, food_insecurity="never", employment="regular_job")
+    for returnee in women[1:5]:
+        survey(returnee, 365, food_insecurity="never", employment="regular_job")
+
+    # then each woman counts once, with her latest answer: working are women 1, 2 and 3 (not woman 0)
+    assert _by("employed-at-6-months", "total") == {"total": {"value": 3 / 6, "n": 6, "suppressed": False}}
+    assert _by("composite-at-12-months", "total") == {"total": {"value": 1.0, "n": 5, "suppressed": False}}
+    # and by category, each counts in every category she holds
+    held = set(ReturneeCategory.objects.filter(returnee__in=women).values_list("category__code", flat=True))
+    assert len(held) >= 2
+    for returnee in women:
+        assert set(returnee.categories.values_list("category__code", flat=True)) == held
+    assert _by("employed-at-6-months", "category") == {
+        code: {"value": 3 / 6, "n": 6, "suppressed": False} for code in held
+    }
+    assert _by("composite-at-12-months", "category") == {
+        code: {"value": 1.0, "n": 5, "suppressed": False} for code in held
+    }

@@ -42,7 +42,8 @@ def _group_names(by: str) -> dict[str, str]:
     if by == "governorate":
         return {g.pcode: g.name for g in Governorate.objects.all()}
     if by == "category":
-        return {c.code: c.name for c in Category.objects.all()}
+        # People without any category are counted in a group of their own, "None" (indicators.compute).
+        return {c.code: c.name for c in Category.objects.all()} | {"None": str(_("No category"))}
     return {label: label for label, _low, _high in indicators.AGE_GROUPS} | {
         "unknown": str(_("Not recorded"))
     }

@@ -29,6 +29,7 @@ from awda.referrals.forms import (
     ReviewForm,
 )
 from awda.referrals.models import PlanAction, PlanGoal, ReintegrationPlan
+from awda.referrals.plan_panels import plan_panels
 from awda.referrals.views.cases import _case
 from awda.referrals.views.common import show_error, user_with
 from awda.registry.access import can_edit
@@ -128,6 +129,7 @@ def _render(
         "languages": [("ar", "العربية"), ("ckb", "کوردی"), ("en", "English")],
         "goal_statuses": GoalStatus.choices,
         "action_statuses": [(v, label) for v, label in ActionStatus.choices if v != ActionStatus.IN_PROGRESS],
+        "panels": plan_panels(user, plan, request),
     }
     return render(request, "referrals/plan_page.html", context)
 

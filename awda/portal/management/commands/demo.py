@@ -9,6 +9,8 @@ from django.utils import translation
 from awda.accounts.demo import DEMO_PASSWORD, demo_accounts
 from awda.catalogue.demo import demo_catalogue
 from awda.exchange.demo import demo_exchange
+from awda.jobs.demo import demo_jobs, demo_jobs_account
+from awda.monitoring.demo import demo_monitoring
 from awda.referrals.demo import demo_referrals
 from awda.registry.demo import demo_returnees, demo_returnees_bulk, demo_returnees_parallel
 from awda.registry.models import Returnee
@@ -45,6 +47,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("en"):
             logins = demo_accounts()
+            jobs_login = demo_jobs_account()  # MoLSA's employment office, who acts for companies
+            if jobs_login is not None:
+                logins.append(jobs_login)
             wanted = options["returnees"]
             if wanted is None:
                 wanted = 0 if Returnee.objects.exists() else 300
@@ -70,6 +75,8 @@ class Command(BaseCommand):
                 )
             self.stdout.write(f"Service catalogue: {demo_catalogue()}.")
             self.stdout.write(f"Referrals and plans: {demo_referrals()}.")
+            self.stdout.write(f"Follow-up surveys: {demo_monitoring()}.")
+            self.stdout.write(f"Job market: {demo_jobs()}.")
             if not options["no_exchange"] and not options["bulk"] and wanted <= 2000:
                 self.stdout.write(f"Data exchange: {demo_exchange()}.")
             self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
