@@ -6,7 +6,6 @@ each role in Arabic and English with 200 or 404 as access demands."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,7 @@ from django.test import Client
 from awda.accounts.enums import Role, ScopeLevel
 from awda.accounts.models import Institution, User
 from awda.core.models import AuditEntry
-from awda.jobs import access, actions, queries
+from awda.jobs import access, actions
 from awda.jobs.enums import EmployerStatus, OfferStatus, PlacementStatus
 from awda.jobs.models import Employer, JobProfile, Offer, Placement
 from awda.registry.enums import ConsentPurpose
