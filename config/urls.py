@@ -8,8 +8,8 @@ from awda.catalogue.api import proposals as catalogue_proposals_api
 from awda.catalogue.api import views as catalogue_api
 from awda.exchange.api import urls as exchange_api
 from awda.geo.api import views as geo_api
-from awda.monitoring.api import urls as monitoring_api
 from awda.jobs.api import urls as jobs_api
+from awda.monitoring.api import urls as monitoring_api
 from awda.referrals.api import urls as referrals_api
 from awda.registry.api import views as registry_api
 
