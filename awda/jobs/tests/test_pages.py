@@ -675,3 +675,25 @@ def test_the_office_records_edits_and_suspends_a_company(market: dict[str, Any])
     assert (company.status, offer.status) == (EmployerStatus.SUSPENDED, OfferStatus.CLOSED)
     listing = _html(staff.get("/jobs/employers/?status=suspended"))
     assert "Rafidain Construction" in listing and "مخبز الفرات" not in listing
+
+
+def test_one_address_registers_at_most_ten_companies_an_hour(world: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    for i in range(10):
+        made = client.post(
+            "/jobs/register/",
+            {**_company_data(), "username": f"company{i}", "password": PASSWORD, "password_again": PASSWORD},
+        )
+        assert made.status_code == 302
+    refused = client.post(
+        "/jobs/register/",
+        {**_company_data(), "username": "company10", "password": PASSWORD, "password_again": PASSWORD},
+    )
+    assert refused.status_code == 429
+    assert "Too many companies were registered from this address" in _html(refused)
+    assert Employer.objects.count() == 10
+    assert not User.objects.filter(username="company10").exists()
+    cache.clear()

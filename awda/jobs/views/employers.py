@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from awda.accounts.models import User
 from awda.core.errors import AwdaError, NotFound
+from awda.core.middleware import client_ip
 from awda.core.models import active_language
 from awda.jobs import access, actions, queries
 from awda.jobs.enums import EmployerStatus
@@ -35,12 +37,40 @@ from awda.jobs.views.common import not_found, page_of, show_error, viewer
 REGISTERED = "jobs_registered_company"
 
 
+REGISTRATIONS_PER_HOUR = 10  # per client address, as the API's throttle
+
+
+def _registration_key(request: HttpRequest) -> str:
+    return f"awda:jobs:registrations:{client_ip(request) or 'unknown'}"
+
+
+def _too_many_registrations(request: HttpRequest) -> bool:
+    """Self-registration creates accounts: a few an hour from one address are plenty for honest use (the
+    count lives in Django's cache, so each process keeps its own unless a shared cache is configured)."""
+    return int(cache.get(_registration_key(request), 0)) >= REGISTRATIONS_PER_HOUR
+
+
+def _count_registration(request: HttpRequest) -> None:
+    key = _registration_key(request)
+    if not cache.add(key, 1, timeout=3600):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, timeout=3600)
+
+
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     """Open to anyone: a company and its first user, waiting for the employment office's review."""
     if request.method == "GET" and request.GET.get("done") and request.session.get(REGISTERED):
         return render(request, "jobs/register_done.html", {"company": request.session[REGISTERED]})
     form = RegisterForm(request.POST or None)
+    if request.method == "POST" and _too_many_registrations(request):
+        form.is_valid()
+        form.add_error(
+            None, _("Too many companies were registered from this address in the last hour. Try again later.")
+        )
+        return render(request, "jobs/register.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             employer, _user = actions.employer_register(
@@ -49,6 +79,7 @@ def register(request: HttpRequest) -> HttpResponse:
         except AwdaError as error:
             show_error(request, error, form)
         else:
+            _count_registration(request)
             request.session[REGISTERED] = employer.name
             return redirect(reverse("jobs:register") + "?done=1")
     return render(request, "jobs/register.html", {"form": form})
