@@ -413,3 +413,32 @@ def test_someone_on_the_shortlist_or_who_declined_is_not_offered_again(jobs_worl
     assert queries.candidates_for_offer(w["offer"]) == []
     Placement.objects.filter(pk=placement.pk).update(status=S.WITHDRAWN)
     assert [c.returnee_id for c in queries.candidates_for_offer(w["offer"])] == [w["returnee"].pk]
+
+
+@pytest.mark.django_db
+def test_the_nightly_rematch_keeps_each_persons_best_offers(jobs_world: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from awda.jobs.models import OfferMatch
+    from awda.jobs.rematch import rematch
+
+    w = jobs_world
+    second = actions.offer_create(
+        actor=w["company"], employer=w["employer"], data=_offer_data(occupation="7213"), publish=True
+    )
+    result = rematch()
+    assert (result.people, result.offers, result.matches) == (1, 2, 2)
+    assert list(OfferMatch.objects.order_by("rank").values_list("returnee_id", "offer_id", "rank")) == [
+        (w["returnee"].pk, w["offer"].pk, 1),
+        (w["returnee"].pk, second.pk, 2),
+    ]
+    # A person who stops looking leaves no stale row at the next run.
+    actions.profile_save(actor=w["worker"], returnee=w["returnee"], data={"seeking": False})
+    assert rematch().matches == 0
+    assert OfferMatch.objects.count() == 0
+    actions.profile_save(actor=w["worker"], returnee=w["returnee"], data={"seeking": True})
+    rematch()
+    client = Client()
+    client.force_login(w["company"])
+    page = client.get(f"/jobs/offers/{w['offer'].uuid}/").content.decode()
+    assert "In the last nightly matching, 1 job seeker had this offer among their best." in page

@@ -32,7 +32,7 @@ from awda.jobs.forms import (
     language_names,
     occupation_label,
 )
-from awda.jobs.models import Employer, Offer
+from awda.jobs.models import Employer, Offer, OfferMatch
 from awda.jobs.views.common import age_group, not_found, page_of, people_of, show_error, viewer
 from awda.jobs.workflows import FINAL
 from awda.registry.enums import EducationLevel
@@ -325,6 +325,8 @@ def _offer_page(request: HttpRequest, user: User, offer: Offer) -> HttpResponse:
         and offer.employer.status == EmployerStatus.APPROVED
         and (staff or (company is not None and company.status == EmployerStatus.APPROVED)),
         "shortlist": shortlist,
+        # From the last nightly re-match: how many job seekers have this offer among their best.
+        "matched_people": OfferMatch.objects.filter(offer=offer).count() if for_company else 0,
     }
     return render(request, "jobs/offer_page.html", context)
 
