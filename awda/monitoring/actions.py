@@ -103,8 +103,14 @@ def response_record(
     collected_on: date | None = None,
     source: str = ResponseSource.FORM,
     external_id: str = "",
+    check_warnings: bool = True,
 ) -> SurveyResponse:
-    """Record a follow-up survey of a returnee in the actor's scope, scored against the version answered."""
+    """Record a follow-up survey of a returnee in the actor's scope, scored against the version answered.
+
+    ``check_warnings=False`` is for an import of several surveys: the importer runs the rules once per
+    person after all of them are in place (``warnings_check``), so that a follow-up answered by a later
+    row of the same file does not count as overdue.
+    """
     if not has_capability(actor, Capability.EDIT_RECORDS) or not can_edit(actor, returnee):
         raise NotFound(_("Not found."))
     if version.status == VersionStatus.RETIRED:
@@ -156,7 +162,8 @@ def response_record(
         )
         audit.record(actor=actor, action=AuditAction.CREATE, obj=response)
         # A setback shows at once, on the case and in the worker's list.
-        warnings_check(returnee=returnee)
+        if check_warnings:
+            warnings_check(returnee=returnee)
     return response
 
 

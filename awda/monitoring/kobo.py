@@ -229,9 +229,15 @@ def import_submissions(
             for returnee, answers, collected, external in planned:
                 actions.response_record(
                     actor=actor, returnee=returnee, version=version, answers=answers, collected_on=collected,
-                    source=ResponseSource.KOBO, external_id=external[:64],
+                    source=ResponseSource.KOBO, external_id=external[:64], check_warnings=False,
                 )  # fmt: skip
                 result.imported += 1
+            # A backlog (a person's 3-, 6- and 12-month surveys recorded on one day) is judged as a whole:
+            # the rules run once per person with all of their responses in place, so a follow-up answered
+            # by another row of the file is not raised as overdue, while a real setback still is.
+            people = {returnee.pk: returnee for returnee, _answers, _collected, _external in planned}
+            for returnee in people.values():
+                actions.warnings_check(returnee=returnee)
     except AwdaError as error:
         result.imported = 0
         result.problems.append({"row": 0, "field": "", "message": str(error.message)})

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pyxform.xls2xform import convert
 
@@ -130,3 +133,34 @@ def test_the_import_page_reports_problems_by_row(
     assert SurveyResponse.objects.count() == 1
     xlsform = client.get("/monitoring/surveys/test-survey/xlsform/")
     assert xlsform.status_code == 200 and xlsform["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_backlog_of_one_person_raises_no_overdue_follow_up_but_a_real_setback(
+    worker: User, register: Callable[..., Returnee], version: InstrumentVersion
+) -> None:
+    # Given a person who returned 400 days ago, whose 3-, 6- and 12-month surveys are entered on one day,
+    # the last one showing a setback
+    from awda.monitoring.models import Alert
+    from awda.registry.tests.conftest import registration
+
+    returned = timezone.localdate() - timedelta(days=400)
+    case = register(record={**registration()["record"], "return_date": returned})
+    good = {"work": "full", "food": "never", "house": "good", "safe": "yes"}
+    bad = {"work": "none", "food": "often", "house": "bad", "safe": "no"}
+    rows = [
+        {"_uuid": f"b{days}", "case_number": case.case_number,
+         "collected_on": (returned + timedelta(days=days)).isoformat(), **answers}
+        for days, answers in ((92, good), (183, good), (366, bad))
+    ]  # fmt: skip
+    headers, parsed = read_submissions(_csv(rows), "backlog.csv")
+
+    # When the file is imported
+    result = import_submissions(actor=worker, version=version, headers=headers, rows=parsed)
+
+    # Then the three are in, no follow-up is said to be overdue, and the setback raises its alerts
+    assert (result.imported, result.problems) == (3, [])
+    assert sorted(Alert.objects.filter(returnee=case).values_list("rule__code", flat=True)) == [
+        "composite-drop",
+        "economic-low",
+        "psychosocial-low",
+    ]
