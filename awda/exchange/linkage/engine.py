@@ -171,6 +171,15 @@ def _name_part(role: str, label: str, *, tf: bool, extra: tuple[_Level, ...] = (
 _SWAPPED = "name_set_l = name_set_r"
 
 
+# How often each given-name spelling occurs in the data (both sides of a link): see _count_names.
+_RARE_SPELLING_MAX = 2
+_COMMON_RATIO = 10
+_RARE_TYPO = (
+    "damerau_levenshtein(given_n_l, given_n_r) <= 1"
+    f" AND least(given_count_l, given_count_r) <= {_RARE_SPELLING_MAX}"
+    f" AND greatest(given_count_l, given_count_r) >= {_COMMON_RATIO} * least(given_count_l, given_count_r)"
+)
+
 _FAMILY_IN_OTHER = (
     "coalesce(contains(tail_skels_r, ' ' || family_skel_l || ' ')"
     " OR contains(tail_skels_l, ' ' || family_skel_r || ' '), false)"
@@ -181,7 +190,13 @@ COMPARISONS: tuple[_Comparison, ...] = (
         "given",
         "given name",
         tf=True,
-        extra=(_Level("swapped", "given and family names swapped", _SWAPPED),),
+        extra=(
+            _Level("swapped", "given and family names swapped", _SWAPPED),
+            # A short name one letter from another is usually another name (احمد/محمد), but not when
+            # one spelling is rare in the data and the other common: a slip of the keyboard on a
+            # common name. Its m is fixed (EM sees too few such pairs to estimate it).
+            _Level("rare_typo", "one letter from a common name, in a rare spelling", _RARE_TYPO, m=0.001),
+        ),
     ),
     # Father's and grandfather's names are one comparison, not two: siblings and cousins share them
     # together, so the chance that two random records agree on both is far above the product of the
@@ -224,7 +239,17 @@ COMPARISONS: tuple[_Comparison, ...] = (
         name="great_grandfather",
         label="great-grandfather's name",
         levels=(
-            _Level("missing", "missing", "ggf_skel_l IS NULL OR ggf_skel_r IS NULL", null=True),
+            # A four-word name without a family name has its last word read as a great-grandfather's
+            # name; when the other record has that word as its family name, it is the family name
+            # (credited there as "family name among the other's names"), not another ancestor.
+            _Level(
+                "missing",
+                "missing",
+                "ggf_skel_l IS NULL OR ggf_skel_r IS NULL OR (ggf_skel_l <> ggf_skel_r"
+                " AND ((family_skel_l IS NULL AND ggf_skel_l = family_skel_r)"
+                " OR (family_skel_r IS NULL AND ggf_skel_r = family_skel_l)))",
+                null=True,
+            ),
             _Level("same", "same name", "ggf_skel_l = ggf_skel_r"),
             _Level("similar", "similar spelling", "jaro_winkler_similarity(ggf_tr_l, ggf_tr_r) >= 0.88"),
             _Level("different", "different", "ELSE"),
@@ -540,6 +565,15 @@ def _sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return frame if len(frame) <= n else frame.sample(n=n, random_state=seed)
 
 
+def _count_names(frames: Sequence[pd.DataFrame]) -> None:
+    """Add ``given_count``, how often each record's given-name spelling occurs across the frames."""
+    if all("given_count" in f.columns for f in frames):
+        return
+    counts = pd.concat([f["given_n"] for f in frames], ignore_index=True).value_counts()
+    for f in frames:
+        f["given_count"] = f["given_n"].map(counts).fillna(0).astype("int64")
+
+
 def _train(
     frames: Sequence[pd.DataFrame],
     link_type: str,
@@ -549,6 +583,7 @@ def _train(
     from splink import DuckDBAPI, Linker, block_on
     from splink.internals.exceptions import EMTrainingException
 
+    _count_names(frames)
     steps = 3 + len(_TRAINING_RULES)
     if min(len(f) for f in frames) < MIN_TRAINING_RECORDS:
         _report(progress, "training", 1, 1)
@@ -696,6 +731,7 @@ def _score(
 ) -> pd.DataFrame:
     from splink import DuckDBAPI, Linker
 
+    _count_names(frames)
     db = DuckDBAPI(_connection(settings))
     tables = [db.register(f, table_name=f"records_{i}") for i, f in enumerate(frames)]
     linker = Linker(tables if len(tables) > 1 else tables[0], model, log_level=None)

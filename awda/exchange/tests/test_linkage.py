@@ -295,3 +295,43 @@ def test_u_probabilities_leave_out_the_matches_among_random_pairs() -> None:
     assert levels[1]["u_probability"] == pytest.approx((0.002 - 0.0009) / 0.999)
     assert levels[2]["u_probability"] == pytest.approx(0.00005)  # at most ten times smaller
     assert levels[3]["u_probability"] == 0.5
+
+
+def _level(
+    comparison: str, left: dict[str, str], right: dict[str, str], counts: tuple[int, int] = (1, 1)
+) -> str:
+    """The level a comparison gives one pair of records, evaluated by DuckDB as Splink does."""
+    import duckdb
+
+    from awda.exchange.linkage import feature_frame
+    from awda.exchange.linkage.engine import COMPARISONS
+
+    frames = [
+        feature_frame([{"record_id": "x", **r}]).assign(given_count=c)
+        for r, c in zip((left, right), counts, strict=True)
+    ]
+    connection = duckdb.connect()
+    # One pair, its columns named as Splink names them.
+    connection.register("pair", pd.concat([frames[0].add_suffix("_l"), frames[1].add_suffix("_r")], axis=1))
+    levels = next(c for c in COMPARISONS if c.name == comparison).levels
+    cases = " ".join(f"WHEN {lv.sql} THEN '{lv.key}'" for lv in levels if lv.sql != "ELSE")
+    return str(connection.execute(f"SELECT CASE {cases} ELSE 'different' END FROM pair").fetchall()[0][0])  # noqa: S608
+
+
+def test_a_rare_spelling_one_letter_from_a_common_given_name_is_a_typo() -> None:
+    common, rare = {"full_name": "محمد علي حسين"}, {"full_name": "مخمد علي حسين"}
+    assert _level("given", common, rare, counts=(400, 1)) == "rare_typo"
+    # Two spellings both in common use are two names (احمد/محمد).
+    assert _level("given", common, {"full_name": "احمد علي حسين"}, counts=(400, 300)) == "different"
+
+
+def test_a_four_word_names_last_word_is_not_a_great_grandfather_when_it_is_the_others_family_name() -> None:
+    four = {"full_name": "علي حسن كاظم جبار"}
+    five = {"full_name": "علي حسن كاظم عباس جبار", "family_name": "جبار"}
+    assert _level("great_grandfather", four, five) == "missing"
+    assert _level(
+        "great_grandfather", {"full_name": "علي حسن كاظم جبار"}, {"full_name": "علي حسن كاظم عباس"}
+    ) in {
+        "different",
+        "similar",
+    }
