@@ -22,6 +22,7 @@ from awda.exchange import enums
 from awda.exchange.models import CandidatePair, ExternalRecord, ImportBatch, QualitySnapshot, RowError, Source
 from awda.registry.enums import CaseStatus
 from awda.registry.models import IdentityDocument, Phone, Returnee
+from awda.registry.queries import years_before
 
 # An open or active case nobody has touched for a year has probably lost contact with the person;
 # the action plan's follow-up cycle (6 months, 2 years, 5 years) would have touched it at least once.
@@ -116,13 +117,6 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year - years, day=28)
-
-
 def _registry_filled(name: str) -> Q:
     if name in ("date_of_birth", "return_date", "governorate", "district", "country_returned_from"):
         return Q(**{f"{name}__isnull": False})
@@ -143,7 +137,7 @@ def registry_quality(institution: Institution, *, today: date) -> QualityFigures
             aggregates[f"filled_{name}"] = Count("pk", filter=_registry_filled(name))
     aggregates["birth_in_future"] = Count("pk", filter=Q(date_of_birth__gt=today))
     aggregates["birth_too_long_ago"] = Count(
-        "pk", filter=Q(date_of_birth__lt=_years_before(today, OLDEST_PLAUSIBLE_AGE_YEARS))
+        "pk", filter=Q(date_of_birth__lt=years_before(today, OLDEST_PLAUSIBLE_AGE_YEARS))
     )
     aggregates["return_before_birth"] = Count("pk", filter=Q(return_date__lt=F("date_of_birth")))
     aggregates["stale"] = Count(

@@ -18,6 +18,7 @@ from awda.core.errors import NotFound
 from awda.core.models import AuditAction
 from awda.jobs.enums import EmployerStatus
 from awda.jobs.models import Employer, Offer, Placement
+from awda.jobs.workflows import DISCLOSED
 from awda.registry.enums import ConsentPurpose, SharedField
 from awda.registry.models import Consent, Returnee
 from awda.registry.queries import returnees_editable_by
@@ -148,9 +149,7 @@ def employer_consents(returnee: Returnee, employer: Employer) -> list[Consent]:
 def employer_may_see(placement: Placement) -> bool:
     """The company sees the person's name and contact only once the placement was shared with it and
     while a consent to share with it is in force (withdrawing hides the person again at once)."""
-    from awda.jobs.enums import PlacementStatus as S
-
-    if placement.status not in (S.SHARED, S.INTERVIEW, S.HIRED, S.NOT_HIRED):
+    if placement.status not in DISCLOSED:
         return False
     return bool(employer_consents(placement.returnee, placement.offer.employer))
 

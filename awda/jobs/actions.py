@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -25,7 +26,7 @@ from awda.core.models import AuditAction
 from awda.core.notifications import notify
 from awda.geo.enums import Settlement
 from awda.geo.models import District, Governorate
-from awda.jobs import access, vocab, workflows
+from awda.jobs import access, rules, vocab, workflows
 from awda.jobs.enums import (
     CommitmentKind,
     CompanySize,
@@ -48,9 +49,12 @@ from awda.jobs.models import (
     Sector,
     SkillTerm,
 )
-from awda.referrals.enums import Dimension
+from awda.jobs.queries import candidates_for_offer, offer_facts, person_facts
+from awda.referrals.enums import Dimension, GoalStatus
 from awda.referrals.models import PlanGoal, Referral
+from awda.referrals.rules import add_months
 from awda.registry import actions as registry_actions
+from awda.registry.access import can_edit
 from awda.registry.enums import CaseEventKind, CaseStatus, ConsentMethod, ConsentPurpose, EducationLevel
 from awda.registry.models import Category, Consent, Occupation, Returnee
 
@@ -149,15 +153,27 @@ def _employer_values(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _institution_code(values: Mapping[str, Any]) -> str:
-    return f"company-{uuid.uuid4().hex[:10]}"
+def _company_names(values: Mapping[str, Any]) -> dict[str, str]:
+    """The company's name in each language, the others standing in for a language left empty."""
+    return {
+        "name_ar": values["name_ar"] or values["name_en"] or values["name_ckb"],
+        "name_ckb": values["name_ckb"] or values["name_ar"] or values["name_en"],
+        "name_en": values["name_en"] or values["name_ar"] or values["name_ckb"],
+    }
+
+
+def _new_company(values: Mapping[str, Any]) -> Institution:
+    return Institution.objects.create(
+        code=f"company-{uuid.uuid4().hex[:10]}",
+        type=InstitutionType.PRIVATE_COMPANY,
+        **_company_names(values),
+    )
 
 
 def _save_employer(employer: Employer, values: dict[str, Any]) -> None:
     institution = employer.institution
-    institution.name_ar = values["name_ar"] or values["name_en"] or values["name_ckb"]
-    institution.name_ckb = values["name_ckb"] or values["name_ar"] or values["name_en"]
-    institution.name_en = values["name_en"] or values["name_ar"] or values["name_ckb"]
+    for key, name in _company_names(values).items():
+        setattr(institution, key, name)
     institution.save()
     for key in (
         "sector",
@@ -198,13 +214,7 @@ def employer_register(*, data: Mapping[str, Any]) -> tuple[Employer, User]:
     if errors:
         raise _invalid(errors)
     with transaction.atomic():
-        institution = Institution.objects.create(
-            code=_institution_code(values),
-            type=InstitutionType.PRIVATE_COMPANY,
-            name_ar=values["name_ar"] or values["name_en"] or values["name_ckb"],
-            name_ckb=values["name_ckb"] or values["name_ar"] or values["name_en"],
-            name_en=values["name_en"] or values["name_ar"] or values["name_ckb"],
-        )
+        institution = _new_company(values)
         user = User(
             username=username,
             role=Role.EMPLOYER,
@@ -237,13 +247,7 @@ def employer_create(*, actor: User, data: Mapping[str, Any]) -> Employer:
     _staff_only(actor)
     values = _employer_values(data)
     with transaction.atomic():
-        institution = Institution.objects.create(
-            code=_institution_code(values),
-            type=InstitutionType.PRIVATE_COMPANY,
-            name_ar=values["name_ar"] or values["name_en"],
-            name_ckb=values["name_ckb"] or values["name_ar"],
-            name_en=values["name_en"] or values["name_ar"],
-        )
+        institution = _new_company(values)
         employer = Employer(
             institution=institution,
             sector=values["sector"],
@@ -605,8 +609,6 @@ def offer_set_status(*, actor: User, offer: Offer, status: str) -> Offer:
 
 
 def profile_save(*, actor: User, returnee: Returnee, data: Mapping[str, Any]) -> JobProfile:
-    from awda.registry.access import can_edit
-
     if not access.can_match(actor) or not can_edit(actor, returnee):
         raise NotFound(_("Not found."))
     errors: dict[str, Any] = {}
@@ -770,8 +772,6 @@ def placement_propose(
     plan_goal: PlanGoal | None = None,
 ) -> Placement:
     """The person's case worker proposes an offer to them (to be agreed with the person)."""
-    from awda.registry.access import can_edit
-
     if not access.can_match(actor) or not can_edit(actor, returnee):
         raise NotFound(_("Not found."))
     if referral is not None and referral.returnee_id != returnee.pk:
@@ -780,9 +780,6 @@ def placement_propose(
         plan_goal.plan.returnee_id != returnee.pk or plan_goal.dimension != Dimension.ECONOMIC
     ):
         raise _invalid({"plan_goal": _("Choose an economic goal of this person's plan.")})
-    from awda.jobs import rules
-    from awda.jobs.queries import offer_facts, person_facts
-
     found = rules.match(person_facts([returnee.pk])[returnee.pk], offer_facts([offer])[offer.pk])
     return _create_placement(
         actor=actor,
@@ -799,8 +796,6 @@ def placement_propose(
 def placement_request(*, actor: User, offer: Offer, candidate: str, note: str = "") -> Placement:
     """The company asks for an anonymous candidate of its offer; the person's case worker hears of it and
     asks the person. The company learns nothing more until the person agrees."""
-    from awda.jobs.queries import candidates_for_offer
-
     own = access.employer_of(actor)
     if not access.employment_staff(actor) and (own is None or own.pk != offer.employer_id):
         raise NotFound(_("Not found."))
@@ -960,9 +955,6 @@ def placement_hire(
 ) -> Placement:
     """Hired: a place of the offer is taken (refused when none is left), retention checks are scheduled and
     the person's plan goal, where one is linked, moves to in progress."""
-    from awda.referrals.enums import GoalStatus
-    from awda.referrals.rules import add_months
-
     errors: dict[str, Any] = {}
     start_on = _date(start, errors, "hired_on") if start else None
     if start_on is None:
@@ -970,8 +962,6 @@ def placement_hire(
     if errors:
         raise _invalid(errors)
     assert start_on is not None
-    from django.conf import settings
-
     with transaction.atomic():
         locked = _move(actor, placement, S.HIRED, expected_version)
         offer = Offer.objects.select_for_update().get(pk=locked.offer_id)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from awda.jobs import access, rules
@@ -19,6 +19,7 @@ from awda.jobs.matching import OfferIndex
 from awda.jobs.models import JobProfile, Offer, Placement, RetentionCheck
 from awda.registry.enums import CaseStatus, EmploymentStatus
 from awda.registry.models import Returnee, ReturneeCategory, Skill
+from awda.registry.queries import years_before
 
 NOT_LOOKING = (EmploymentStatus.RETIRED, EmploymentStatus.UNABLE_TO_WORK)
 WORKING_AGE = (15, 64)
@@ -29,19 +30,12 @@ WORKING_AGE = (15, 64)
 # --------------------------------------------------------------------------------------------------
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def job_seekers(today: date | None = None) -> QuerySet[Returnee]:
     """People matching may propose: current open cases of working age (or unknown age) who have not said
     they are not looking, and who have not refused to be shown to employers."""
     today = today or timezone.localdate()
-    youngest = _years_before(today, WORKING_AGE[0])
-    oldest = _years_before(today, WORKING_AGE[1] + 1)
+    youngest = years_before(today, WORKING_AGE[0])
+    oldest = years_before(today, WORKING_AGE[1] + 1)
     return (
         Returnee.objects.filter(merged_into__isnull=True)
         .exclude(status__in=(CaseStatus.CLOSED, CaseStatus.TRANSFERRED))
@@ -144,50 +138,45 @@ def open_offers(today: date | None = None) -> QuerySet[Offer]:
 class _IndexCache:
     key: Any = None
     index: OfferIndex = field(default_factory=lambda: OfferIndex([]))
-    offers: dict[str, Offer] = field(default_factory=dict)
+    offers: dict[str, int] = field(default_factory=dict)
 
 
 _cache = _IndexCache()
 _lock = threading.Lock()
 
 
-def offer_index() -> tuple[OfferIndex, dict[str, Offer]]:
+def offer_index() -> tuple[OfferIndex, dict[str, int]]:
     """All open offers as arrays (``matching.OfferIndex``), cached per process until an offer changes or
-    the day turns; with the offers by key (their UUID as text)."""
+    the day turns; with each offer's key (its UUID as text) → primary key."""
     today = timezone.localdate()
-    state = Offer.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    employers = Offer.objects.aggregate(last=Max("employer__updated_at"))
-    key = (state["n"], state["last"], employers["last"], today)
+    state = Offer.objects.aggregate(
+        n=Count("id"), last=Max("updated_at"), employers=Max("employer__updated_at")
+    )
+    key = (state["n"], state["last"], state["employers"], today)
     with _lock:
         if _cache.key == key:
             return _cache.index, _cache.offers
-    offers = [o for o in open_offers(today).only(*_OFFER_FIELDS) if o.filled < o.places]
+    offers = list(open_offers(today).filter(filled__lt=F("places")).only(*_OFFER_FIELDS))
     facts = offer_facts(offers)
     keyed = sorted(((str(o.uuid), facts[o.pk]) for o in offers), key=lambda item: item[0])
     index = OfferIndex(keyed)
-    by_key = {str(o.uuid): o for o in offers}
+    by_key = {str(o.uuid): o.pk for o in offers}
     with _lock:
         _cache.key, _cache.index, _cache.offers = key, index, by_key
     return index, by_key
 
 
+# What the index needs of an offer: its key and its facts.
 _OFFER_FIELDS = (
     "pk",
     "uuid",
     "kind",
-    "title",
     "occupation_id",
     "education_min",
     "languages",
     "governorate_id",
     "district_id",
     "remote",
-    "places",
-    "filled",
-    "employer_id",
-    "status",
-    "closes_on",
-    "settlement",
 )
 
 
@@ -202,16 +191,16 @@ def offers_for_person(returnee: Returnee, *, limit: int = 20) -> list[RankedOffe
     facts = person_facts([returnee.pk]).get(returnee.pk)
     if facts is None:
         return []
-    index, offers = offer_index()
-    out = []
-    for row, _score in index.top(facts, limit):
-        key = index.arrays.keys[row]
-        found = rules.match(facts, index.arrays.facts[row])
-        if found is not None:
-            out.append(RankedOffer(offers[key], found))
-    ids = [r.offer.pk for r in out]
-    full = Offer.objects.select_related("employer__institution", "occupation", "governorate").in_bulk(ids)
-    return [RankedOffer(full[r.offer.pk], r.match) for r in out if r.offer.pk in full]
+    index, pks = offer_index()
+    found = [
+        (pks[index.arrays.keys[row]], m)
+        for row, _score in index.top(facts, limit)
+        if (m := rules.match(facts, index.arrays.facts[row])) is not None
+    ]
+    full = Offer.objects.select_related("employer__institution", "occupation", "governorate").in_bulk(
+        [pk for pk, _ in found]
+    )
+    return [RankedOffer(full[pk], m) for pk, m in found if pk in full]
 
 
 @dataclass(frozen=True)

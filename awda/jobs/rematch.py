@@ -25,9 +25,8 @@ class RematchResult:
 
 def rematch(*, chunk: int = 10_000, on_progress: Callable[[int, int], None] | None = None) -> RematchResult:
     started = time.monotonic()
-    index, _offers = offer_index()
+    index, offer_pk = offer_index()
     keys = index.arrays.keys
-    offer_pk = {str(o.uuid): o.pk for o in _offers.values()}
     ids = list(job_seekers().order_by("pk").values_list("pk", flat=True))
     kept = settings.AWDA_MATCHES_KEPT
     written = 0

@@ -116,14 +116,15 @@ AGE_GROUP_LABELS = {
 def _birth_window(group: str, today: date) -> Q:
     low, high = AGE_GROUPS[group]
     # Born on or before today minus `low` years, and after today minus `high + 1` years.
-    latest = _years_before(today, low)
+    latest = years_before(today, low)
     condition = Q(date_of_birth__lte=latest)
     if high is not None:
-        condition &= Q(date_of_birth__gt=_years_before(today, high + 1))
+        condition &= Q(date_of_birth__gt=years_before(today, high + 1))
     return condition
 
 
-def _years_before(day: date, years: int) -> date:
+def years_before(day: date, years: int) -> date:
+    """The same day ``years`` years earlier (28 February for a 29 February in a year without one)."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
