@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.utils.translation import gettext as _
 
@@ -20,9 +21,21 @@ class Line:
     text: str
 
 
-def _names(model: type[SkillTerm] | type[Occupation], codes: frozenset[str] | set[str], field: str) -> str:
-    objects = model.objects.filter(**{f"{field}__in": sorted(codes)})
-    return _(", ").join(sorted(str(o) for o in objects)) if objects else ""
+@cache
+def _skill_terms() -> dict[str, SkillTerm]:
+    """The skills vocabulary and ISCO-08 are reference data loaded by migrations: read once per process,
+    not once per candidate (their names are still rendered in each reader's language)."""
+    return {t.code: t for t in SkillTerm.objects.all()}
+
+
+@cache
+def _occupations() -> dict[str, Occupation]:
+    return {o.code: o for o in Occupation.objects.all()}
+
+
+def _skill_names(codes: frozenset[str]) -> str:
+    terms = _skill_terms()
+    return _(", ").join(sorted(str(terms[c]) for c in codes if c in terms))
 
 
 def _language_names(codes: frozenset[str]) -> str:
@@ -52,7 +65,7 @@ def explain(match: rules.Match, offer: rules.OfferFacts) -> list[Line]:
             if not match.occupation:
                 text = _("No related occupation recorded.")
             else:
-                occupation = Occupation.objects.filter(code=match.occupation).first()
+                occupation = _occupations().get(match.occupation)
                 same = rules.occupation_proximity(match.occupation, offer.occupation)
                 if same == 1.0:
                     text = _("Has worked as %(occupation)s: the occupation asked.")
@@ -76,9 +89,7 @@ def explain(match: rules.Match, offer: rules.OfferFacts) -> list[Line]:
                     "total": len(offer.skills),
                 }
                 if match.skills_missing:
-                    text += " " + _("Missing: %(skills)s.") % {
-                        "skills": _names(SkillTerm, match.skills_missing, "code")
-                    }
+                    text += " " + _("Missing: %(skills)s.") % {"skills": _skill_names(match.skills_missing)}
         elif part == "education":
             if offer.education_min is None:
                 text = _("No minimum education asked.")
