@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeAlias
 import duckdb
 import pandas as pd
 
+from .competition import outranked
 from .features import feature_frame
 from .settings import LinkageSettings
 
@@ -49,6 +50,9 @@ class _Level:
     """Fixed m and u probabilities, for a level whose weight must not be estimated."""
     m: float | None = None
     """A fixed m probability (u still estimated): see _PRIOR_M."""
+    tf_own_u: bool = False
+    """Adjust for term frequency against this level's own u, not that of the comparison's exact level
+    on ``tf_column`` (which Splink otherwise requires)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class _Comparison:
             if level.tf_column:
                 item["tf_adjustment_column"] = level.tf_column
                 item["tf_adjustment_weight"] = 1.0
+                if level.tf_own_u:
+                    item["disable_tf_exact_match_detection"] = True
             levels.append(item)
         return {
             "output_column_name": self.name,
@@ -103,10 +109,14 @@ _PRIOR_M = {
     # out a match, and the review queue is where a nickname on one card is caught.
     ("given", "different"): 1e-6,
     ("given", "consonants"): 1e-5,
+    # A full date is evidence: a digit mistyped or day and month swapped happen, another day of the
+    # same or the next year (an age estimated afresh) is rarer, and a whole other date rarer still,
+    # since estimated ages are registered with placeholder days (the "placeholder" levels, no cost).
     ("dob", "day_month_swapped"): 0.003,
     ("dob", "close"): 0.002,
-    ("dob", "year_apart"): 0.002,
-    ("dob", "different"): 0.001,
+    ("dob", "same_year"): 0.0003,
+    ("dob", "year_apart"): 0.0003,
+    ("dob", "different"): 0.0001,
 }
 
 
@@ -115,12 +125,27 @@ _PRIOR_M = {
 _CROSS_SCRIPT = "({role}_script_l <> {role}_script_r OR {role}_script_l = 'l')"
 
 
+def _typo(role: str) -> str:
+    """SQL: the two spellings are one slip of the keyboard apart.
+
+    A short name with one letter replaced is another name (احمد/محمد, Ali/Adi); a letter dropped or
+    added (ويد/وليد) or two letters swapped (سحن/حسن) is a slip, and so is a letter replaced in a
+    spelling that is rare in the data one letter from a common one (مممد for محمد): see _rare_typo.
+    """
+    return (
+        f"(damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND (least(length({role}_n_l), length({role}_n_r)) >= 5"
+        f" OR length({role}_n_l) <> length({role}_n_r)"
+        f" OR list_sort(string_split({role}_n_l, '')) = list_sort(string_split({role}_n_r, ''))))"
+    )
+
+
 def _variant(role: str) -> str:
     """SQL: the two records' names in this position agree, allowing spelling, script and one typo."""
     return (
         f"({role}_strict_l = {role}_strict_r OR {role}_skel_l = {role}_skel_r"
-        f" OR (damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND least(length({role}_n_l), length({role}_n_r)) >= 5)"
-        f" OR ({_CROSS_SCRIPT.format(role=role)} AND jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88))"
+        f" OR {_typo(role)} OR {_rare_typo(role)}"
+        f" OR ({_CROSS_SCRIPT.format(role=role)} AND ({role}_xskel_l = {role}_xskel_r"
+        f" OR jaro_winkler_similarity({role}_tr_l, {role}_tr_r) >= 0.88)))"
     )
 
 
@@ -141,18 +166,14 @@ def _name_part(role: str, label: str, *, tf: bool, extra: tuple[_Level, ...] = (
             _Level(
                 "transliteration",
                 "same name in another spelling",
-                f"{role}_skel_l = {role}_skel_r AND ({role}_script_l <> {role}_script_r OR {role}_script_l = 'l')",
+                f"({role}_skel_l = {role}_skel_r OR {role}_xskel_l = {role}_xskel_r) AND {_CROSS_SCRIPT.format(role=role)}",
             ),
             # …but between two Arabic spellings it means different names (حسن/حسين, سعد/سعيد).
             _Level("consonants", "same consonants, other name", f"{role}_skel_l = {role}_skel_r"),
             _Level(
                 "typo",
                 "one letter apart",
-                # A short name with one letter replaced is another name (احمد/محمد, Ali/Adi); a letter
-                # dropped or added (ويد/وليد) or two letters swapped (سحن/حسن) is a slip of the keyboard.
-                f"damerau_levenshtein({role}_n_l, {role}_n_r) <= 1 AND (least(length({role}_n_l), length({role}_n_r)) >= 5"
-                f" OR length({role}_n_l) <> length({role}_n_r)"
-                f" OR list_sort(string_split({role}_n_l, '')) = list_sort(string_split({role}_n_r, '')))",
+                _typo(role),
             ),
             _Level(
                 "similar",
@@ -171,14 +192,26 @@ def _name_part(role: str, label: str, *, tf: bool, extra: tuple[_Level, ...] = (
 _SWAPPED = "name_set_l = name_set_r"
 
 
-# How often each given-name spelling occurs in the data (both sides of a link): see _count_names.
+# How often each spelling of a name word occurs in the data (both sides of a link, every position of
+# the father's line): see _count_names.
 _RARE_SPELLING_MAX = 2
 _COMMON_RATIO = 10
-_RARE_TYPO = (
-    "damerau_levenshtein(given_n_l, given_n_r) <= 1"
-    f" AND least(given_count_l, given_count_r) <= {_RARE_SPELLING_MAX}"
-    f" AND greatest(given_count_l, given_count_r) >= {_COMMON_RATIO} * least(given_count_l, given_count_r)"
-)
+
+
+def _rare_typo(role: str) -> str:
+    """SQL: one spelling is rare in the data and one slip from a far more common one: a typo of it.
+
+    Within a script the slip is one letter of the name; across scripts, one consonant of the
+    skeleton (MOSTSFA for مصطفى), for skeletons of three consonants or more.
+    """
+    return (
+        f"((damerau_levenshtein({role}_n_l, {role}_n_r) <= 1"
+        f" OR ({_CROSS_SCRIPT.format(role=role)} AND damerau_levenshtein({role}_xskel_l, {role}_xskel_r) <= 1"
+        f" AND least(length({role}_xskel_l), length({role}_xskel_r)) >= 3))"
+        f" AND least({role}_count_l, {role}_count_r) <= {_RARE_SPELLING_MAX}"
+        f" AND greatest({role}_count_l, {role}_count_r) >= {_COMMON_RATIO} * least({role}_count_l, {role}_count_r))"
+    )
+
 
 _FAMILY_IN_OTHER = (
     "coalesce(contains(tail_skels_r, ' ' || family_skel_l || ' ')"
@@ -195,7 +228,9 @@ COMPARISONS: tuple[_Comparison, ...] = (
             # A short name one letter from another is usually another name (احمد/محمد), but not when
             # one spelling is rare in the data and the other common: a slip of the keyboard on a
             # common name. Its m is fixed (EM sees too few such pairs to estimate it).
-            _Level("rare_typo", "one letter from a common name, in a rare spelling", _RARE_TYPO, m=0.001),
+            _Level(
+                "rare_typo", "one letter from a common name, in a rare spelling", _rare_typo("given"), m=0.001
+            ),
         ),
     ),
     # Father's and grandfather's names are one comparison, not two: siblings and cousins share them
@@ -267,6 +302,7 @@ COMPARISONS: tuple[_Comparison, ...] = (
             ),
             _Level("same", "same family name", "family_skel_l = family_skel_r", tf_column="family_skel"),
             _Level("in_name", "family name among the other's names", _FAMILY_IN_OTHER),
+            _Level("transliteration", "same name in another script", "family_xskel_l = family_xskel_r"),
             _Level(
                 "similar", "similar spelling", "jaro_winkler_similarity(family_tr_l, family_tr_r) >= 0.88"
             ),
@@ -280,7 +316,11 @@ COMPARISONS: tuple[_Comparison, ...] = (
         levels=(
             _Level("missing", "missing", "mother_skel_l IS NULL OR mother_skel_r IS NULL", null=True),
             _Level("same", "same name", "mother_strict_l = mother_strict_r", tf_column="mother_strict"),
-            _Level("consonants", "same consonants", "mother_skel_l = mother_skel_r"),
+            _Level(
+                "consonants",
+                "same consonants",
+                "mother_skel_l = mother_skel_r OR mother_xskel_l = mother_xskel_r",
+            ),
             _Level(
                 "similar", "similar spelling", "jaro_winkler_similarity(mother_tr_l, mother_tr_r) >= 0.88"
             ),
@@ -292,12 +332,24 @@ COMPARISONS: tuple[_Comparison, ...] = (
         label="date of birth",
         levels=(
             _Level("missing", "missing", "dob_year_l IS NULL OR dob_year_r IS NULL", null=True),
-            _Level("exact", "same date", "dob_l = dob_r AND NOT dob_placeholder_l"),
-            _Level("exact_placeholder", "same placeholder date (1 January or 1 July)", "dob_l = dob_r"),
+            _Level(
+                "exact",
+                "same date",
+                "dob_l = dob_r AND NOT dob_placeholder_l",
+                tf_column="dob",
+                tf_own_u=True,
+            ),
+            _Level(
+                "exact_placeholder",
+                "same placeholder date (1 January or 1 July)",
+                "dob_l = dob_r",
+                tf_column="dob",
+            ),
             _Level(
                 "placeholder_same_year",
                 "same year, one date a placeholder or year only",
                 "dob_year_l = dob_year_r AND (dob_placeholder_l OR dob_placeholder_r)",
+                tf_column="dob_year",
             ),
             _Level(
                 "day_month_swapped",
@@ -310,7 +362,8 @@ COMPARISONS: tuple[_Comparison, ...] = (
                 "dob_l IS NOT NULL AND dob_r IS NOT NULL AND ((dob_year_l = dob_year_r AND dob_month_l = dob_month_r)"
                 " OR hamming(dob_l, dob_r) = 1)",
             ),
-            _Level("year_apart", "same year or one year apart", "abs(dob_year_l - dob_year_r) <= 1"),
+            _Level("same_year", "same year, other day", "dob_year_l = dob_year_r"),
+            _Level("year_apart", "one year apart", "abs(dob_year_l - dob_year_r) <= 1"),
             _Level("different", "different", "ELSE"),
         ),
     ),
@@ -374,7 +427,8 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     # Given and family name in either order (name_set), with the year.
     ("name_set", "dob_year"),
     ("given_skel", "mother_skel", "dob_year"),
-    ("phone", "given_skel"),
+    # A family's phone: few records share one, and it survives a mistyped given name.
+    ("phone",),
     ("national_id",),
     # A document number with one digit mistyped or two swapped keeps one of its ends.
     ("national_id_head",),
@@ -438,6 +492,12 @@ class ScoredPair:
     match_probability: float
     match_weight: float
     explanation: tuple[ComparisonExplanation, ...]
+    is_match: bool = False
+    """At or above the match threshold and not outranked."""
+    outranked_by: str | None = None
+    """A better candidate for one of the two records that contradicts the other (see competition)."""
+    outranked_on: str | None = None
+    """The field of competition.CONTRADICTIONS on which that candidate and this pair's record differ."""
 
 
 @dataclass
@@ -460,6 +520,8 @@ class LinkageResult:
             frame[f"mw_tf_adj_{c.name}"].to_numpy() if f"mw_tf_adj_{c.name}" in frame.columns else None
             for c in COMPARISONS
         ]
+        matches = self._is_match(frame).to_numpy()
+        by, on = frame["outranked_by"].to_numpy(), frame["outranked_on"].to_numpy()
         for i, (left, right, probability, weight) in enumerate(
             zip(
                 frame["left_id"].to_numpy(),
@@ -474,7 +536,16 @@ class LinkageResult:
                 key, text = lab[int(g[i])]
                 mw = float(w[i]) + (float(tw[i]) if tw is not None and not math.isnan(tw[i]) else 0.0)
                 parts.append(ComparisonExplanation(c.name, c.label, key, text, round(mw, 2)))
-            yield ScoredPair(str(left), str(right), float(probability), float(weight), tuple(parts))
+            yield ScoredPair(
+                str(left),
+                str(right),
+                float(probability),
+                float(weight),
+                tuple(parts),
+                is_match=bool(matches[i]),
+                outranked_by=None if pd.isna(by[i]) else str(by[i]),
+                outranked_on=None if pd.isna(on[i]) else str(on[i]),
+            )
 
     def pairs(self) -> list[ScoredPair]:
         """Every pair at or above the review threshold, best first."""
@@ -485,14 +556,19 @@ class LinkageResult:
         return list(self._pairs(self.matches_frame()))
 
     def for_review(self) -> list[ScoredPair]:
-        """Pairs from the review threshold up to (not including) the match threshold."""
+        """Pairs from the review threshold up to (not including) the match threshold, and the outranked."""
         return list(self._pairs(self.review_frame()))
 
+    def _is_match(self, frame: pd.DataFrame) -> pd.Series:
+        return (frame["match_probability"] >= self.settings.match_threshold) & frame["outranked_by"].isna()
+
     def matches_frame(self) -> pd.DataFrame:
-        return self.frame[self.frame["match_probability"] >= self.settings.match_threshold]
+        """Pairs at or above the match threshold, but for those outranked by a better candidate."""
+        return self.frame[self._is_match(self.frame)]
 
     def review_frame(self) -> pd.DataFrame:
-        return self.frame[self.frame["match_probability"] < self.settings.match_threshold]
+        """Pairs below the match threshold, and those above it outranked by a better candidate."""
+        return self.frame[~self._is_match(self.frame)]
 
     def clusters(self) -> list[list[str]]:
         """Dedupe only: connected components of the matches; every record is in exactly one cluster.
@@ -565,13 +641,20 @@ def _sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return frame if len(frame) <= n else frame.sample(n=n, random_state=seed)
 
 
+_COUNTED_ROLES = ("given", "father", "grandfather")
+
+
 def _count_names(frames: Sequence[pd.DataFrame]) -> None:
-    """Add ``given_count``, how often each record's given-name spelling occurs across the frames."""
-    if all("given_count" in f.columns for f in frames):
+    """Add ``given_count``, ``father_count`` and ``grandfather_count``: how often each record's spelling
+    of that name occurs across the frames, in any of these positions (a father's name is a given name)."""
+    if all(f"{role}_count" in f.columns for f in frames for role in _COUNTED_ROLES):
         return
-    counts = pd.concat([f["given_n"] for f in frames], ignore_index=True).value_counts()
+    counts = pd.concat(
+        [f[f"{role}_n"] for f in frames for role in _COUNTED_ROLES], ignore_index=True
+    ).value_counts()
     for f in frames:
-        f["given_count"] = f["given_n"].map(counts).fillna(0).astype("int64")
+        for role in _COUNTED_ROLES:
+            f[f"{role}_count"] = f[f"{role}_n"].map(counts).fillna(0).astype("int64")
 
 
 def _train(
@@ -821,7 +904,8 @@ def link_records(
     scored = _score(frames, model, settings, progress)
     # Splink orients a pair by its own table order; put the left record first.
     swap = scored["source_dataset_l"].astype(str) != "left" if len(scored) else None
-    return LinkageResult("link", settings, _finish(scored, swap=swap), model=model)
+    frame = _compete(_finish(scored, swap=swap), frames, settings)
+    return LinkageResult("link", settings, frame, model=model)
 
 
 def dedupe_records(
@@ -841,13 +925,23 @@ def dedupe_records(
     scored = _score([frame], model, settings, progress)
     # Splink puts the lower id on the left already; make it so whatever the id type.
     swap = scored["unique_id_l"].astype(str) > scored["unique_id_r"].astype(str) if len(scored) else None
-    result = LinkageResult("dedupe", settings, _finish(scored, swap=swap), record_ids=ids, model=model)
+    pairs = _compete(_finish(scored, swap=swap), [frame], settings)
+    result = LinkageResult("dedupe", settings, pairs, record_ids=ids, model=model)
     _report(progress, "clustering", 1, 1)
     return result
 
 
+def _compete(
+    frame: pd.DataFrame, features: Sequence[pd.DataFrame], settings: LinkageSettings
+) -> pd.DataFrame:
+    """Add outranked_by and outranked_on: see competition."""
+    candidates = frame["match_probability"] >= settings.match_threshold
+    frame["outranked_by"], frame["outranked_on"] = outranked(frame, features, candidates=candidates)
+    return frame
+
+
 def _empty_frame() -> pd.DataFrame:
-    columns = ["left_id", "right_id", "match_probability", "match_weight"]
+    columns = ["left_id", "right_id", "match_probability", "match_weight", "outranked_by", "outranked_on"]
     columns += [f"gamma_{c.name}" for c in COMPARISONS] + [f"mw_{c.name}" for c in COMPARISONS]
     return pd.DataFrame(columns=columns)
 

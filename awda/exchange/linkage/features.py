@@ -205,6 +205,17 @@ def _name_parts(row: Mapping[str, str]) -> NameParts:
     return NameParts(given=given, father=father, grandfather=grandfather, family=family, rest=rest)
 
 
+# Kurdish ە is a vowel (نەوزاد is Nawzad, بەختیار Bakhtiyar). The registry's keys read it as the ه an
+# Arabic keyboard writes in its place (بهختيار), which is right between two Arabic-script spellings and
+# wrong against a romanisation. Comparisons across scripts read it as ا instead: the skeleton and the
+# transliteration of that reading agree with the Latin spelling (نەوزاد → ndd = NAWZAD → ndd).
+_KURDISH_VOWEL = "ە"
+
+
+def _kurdish_reading(row: Mapping[str, str]) -> Mapping[str, str]:
+    return {k: v.replace(_KURDISH_VOWEL, "ا") if isinstance(v, str) else v for k, v in row.items()}
+
+
 def _script(text: str) -> str | None:
     if not text:
         return None
@@ -229,6 +240,14 @@ def _name_columns(text: str) -> tuple[str | None, str | None, str | None, str | 
         _nonempty(transliterate(normal)),
         _script(normal),
     )
+
+
+@lru_cache(maxsize=262144)
+def _cross_columns(text: str) -> tuple[str | None, str | None]:
+    """Skeleton and transliteration of a name part for comparing it across scripts."""
+    if not text:
+        return (None, None)
+    return (_nonempty(skeleton(text)), _nonempty(transliterate(text)))
 
 
 @lru_cache(maxsize=262144)
@@ -284,6 +303,15 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     keys = pd.Series(list(zip(*(raw[c] for c in name_cols), strict=True)), index=raw.index)
     parts_lookup = {k: _name_parts(dict(zip(name_cols, k, strict=True))) for k in keys.unique()}
     parts = keys.map(parts_lookup)
+    # The same split of the names with Kurdish ە read as a vowel, for comparisons across scripts; the
+    # replacement keeps every word a word, so the parts line up with those above.
+    kurdish_lookup = {
+        k: _name_parts(_kurdish_reading(dict(zip(name_cols, k, strict=True))))
+        if any(_KURDISH_VOWEL in v for v in k)
+        else parts_lookup[k]
+        for k in parts_lookup
+    }
+    cross_parts = keys.map(kurdish_lookup)
 
     for role in ("given", "father", "grandfather"):
         texts = parts.map(lambda p, role=role: getattr(p, role))
@@ -291,8 +319,10 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
         out[f"{role}_n"] = cols.map(lambda c: c[0])
         out[f"{role}_strict"] = cols.map(lambda c: c[1])
         out[f"{role}_skel"] = cols.map(lambda c: c[2])
-        out[f"{role}_tr"] = cols.map(lambda c: c[3])
         out[f"{role}_script"] = cols.map(lambda c: c[4])
+        cross = _mapped(cross_parts.map(lambda p, role=role: getattr(p, role)), _cross_columns)
+        out[f"{role}_xskel"] = cross.map(lambda c: c[0])
+        out[f"{role}_tr"] = cross.map(lambda c: c[1])
 
     # The lineage key: father's and grandfather's strict keys together, for its term frequency.
     out["lineage_strict"] = [
@@ -304,11 +334,17 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     ggf = _mapped(parts.map(lambda p: p.rest[0] if p.rest else ""), _name_columns)
     out["ggf_strict"] = ggf.map(lambda c: c[1])
     out["ggf_skel"] = ggf.map(lambda c: c[2])
-    out["ggf_tr"] = ggf.map(lambda c: c[3])
+    out["ggf_tr"] = _mapped(cross_parts.map(lambda p: p.rest[0] if p.rest else ""), _cross_columns).map(
+        lambda c: c[1]
+    )
 
     family = parts.map(lambda p: p.family)
     out["family_skel"] = _mapped(family, _family_key)
-    out["family_tr"] = _mapped(family, lambda t: _nonempty(transliterate(strip_article(t))) if t else None)
+    cross_family = cross_parts.map(lambda p: p.family)
+    out["family_xskel"] = _mapped(cross_family, _family_key)
+    out["family_tr"] = _mapped(
+        cross_family, lambda t: _nonempty(transliterate(strip_article(t))) if t else None
+    )
     # Every later name word (further ancestors and family), space-delimited, so a family name
     # written on one side can be found in a full name split differently on the other.
     out["tail_skels"] = parts.map(
@@ -322,7 +358,9 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     mother = _mapped(raw["mother_name"], _name_columns)
     out["mother_strict"] = mother.map(lambda c: c[1])
     out["mother_skel"] = mother.map(lambda c: c[2])
-    out["mother_tr"] = mother.map(lambda c: c[3])
+    cross_mother = _mapped(raw["mother_name"].str.replace(_KURDISH_VOWEL, "ا", regex=False), _name_columns)
+    out["mother_xskel"] = cross_mother.map(lambda c: c[2])
+    out["mother_tr"] = cross_mother.map(lambda c: c[3])
 
     dob: pd.Series = _mapped(raw["date_of_birth"], parse_date_of_birth)
     out["dob"] = dob.map(lambda d: d.iso if d else None)

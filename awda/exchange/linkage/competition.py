@@ -1,0 +1,119 @@
+"""One record is one person: of two candidates for it that are plainly two people, only the better matches.
+
+Pairwise scores judge each pair alone. A record of one register often has two candidates in the other
+that both score high: its own record and a namesake's (same three-part name and mother's name, another
+date of birth), or its own two records when that register holds the person twice. The second case is a
+true double match; the first is not, and the two candidates tell which: records that contradict each
+other on a person's own name, a full date of birth, the mother's name or a document number are two
+people, so the record matches at most one of them. The weaker pair then goes to review with the reason
+instead of being linked; two candidates that do not contradict each other both stay matches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from rapidfuzz.distance import OSA
+
+__all__ = ["CONTRADICTIONS", "contradiction", "outranked"]
+
+CONTRADICTIONS = ("given", "dob", "mother", "national_id")
+"""The fields on which two records of one register can contradict each other, in the order they are read."""
+
+# The feature columns (features.feature_frame) the contradictions read.
+COLUMNS = (
+    "given_n",
+    "given_skel",
+    "given_xskel",
+    "dob",
+    "dob_month",
+    "dob_day",
+    "dob_placeholder",
+    "mother_skel",
+    "mother_xskel",
+    "mother_tr",
+    "national_id",
+)
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _far(a: Any, b: Any) -> bool:
+    """More than one slip of the keyboard apart (a letter dropped, added or replaced, two swapped)."""
+    return bool(OSA.distance(str(a), str(b), score_cutoff=2) > 1)
+
+
+def contradiction(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
+    """The first of CONTRADICTIONS on which two records of one register are plainly two people, or None.
+
+    Spellings one slip apart, a placeholder or missing date, and day and month swapped are not
+    contradictions: one person's two records differ that way.
+    """
+    if all(_present(r["given_n"]) for r in (a, b)) and (
+        a["given_skel"] != b["given_skel"]
+        and a["given_xskel"] != b["given_xskel"]
+        and _far(a["given_n"], b["given_n"])
+    ):
+        return "given"
+    if (
+        all(
+            _present(r["dob"]) and _present(r["dob_placeholder"]) and not r["dob_placeholder"] for r in (a, b)
+        )
+        and a["dob"] != b["dob"]
+        and not (a["dob_month"] == b["dob_day"] and a["dob_day"] == b["dob_month"])
+    ):
+        return "dob"
+    if all(_present(r["mother_skel"]) for r in (a, b)) and (
+        a["mother_skel"] != b["mother_skel"]
+        and a["mother_xskel"] != b["mother_xskel"]
+        and _far(a["mother_tr"], b["mother_tr"])
+    ):
+        return "mother"
+    if all(_present(r["national_id"]) for r in (a, b)) and _far(a["national_id"], b["national_id"]):
+        return "national_id"
+    return None
+
+
+def outranked(
+    pairs: pd.DataFrame,
+    features: Sequence[pd.DataFrame],
+    *,
+    candidates: pd.Series,
+) -> tuple[pd.Series, pd.Series]:
+    """For each pair, the better candidate that contradicts its partner, and the field it contradicts on.
+
+    ``pairs`` has left_id, right_id and match_weight; ``features`` is the left and the right feature
+    frames (one frame for a dedupe, where both ids are in it); ``candidates`` marks the pairs to check
+    (those that would otherwise match). From the left record's side, a pair (l, r) is outranked when l's
+    best-scoring partner r* is not r and r* and r contradict each other; likewise from the right side.
+    Returns two Series aligned with ``pairs`` (None where not outranked).
+    """
+    by: list[str | None] = [None] * len(pairs)
+    on: list[str | None] = [None] * len(pairs)
+    left_features, right_features = features[0], features[-1]
+    # From the left record's view its candidates are right records, and the other way round.
+    views = (("left_id", "right_id", right_features), ("right_id", "left_id", left_features))
+    ranked = pairs.sort_values(["match_weight", "left_id", "right_id"], ascending=[False, True, True])
+    for own, other, other_features in views:
+        best = ranked.groupby(own, sort=False)[other].first()
+        best_of = pairs[own].map(best)
+        check = candidates.to_numpy() & (best_of != pairs[other]).to_numpy()
+        if not check.any():
+            continue
+        positions = check.nonzero()[0]
+        wanted = set(best_of.to_numpy()[positions]) | set(pairs[other].to_numpy()[positions])
+        chosen = other_features[other_features["unique_id"].isin(wanted)]
+        records = chosen.set_index("unique_id")[list(COLUMNS)].to_dict("index")
+        for i, better, partner in zip(
+            positions, best_of.to_numpy()[positions], pairs[other].to_numpy()[positions], strict=True
+        ):
+            if by[i] is not None:
+                continue
+            field = contradiction(records[better], records[partner])
+            if field is not None:
+                by[i], on[i] = str(better), field
+    return pd.Series(by, index=pairs.index, dtype=object), pd.Series(on, index=pairs.index, dtype=object)
