@@ -663,7 +663,7 @@ def source_linkage_records(source: Source) -> Iterator[dict[str, str]]:
 
 
 def _explanation(pair: ScoredPair) -> list[dict[str, Any]]:
-    return [
+    items: list[dict[str, Any]] = [
         {
             "comparison": e.comparison,
             "level": e.level,
@@ -672,6 +672,10 @@ def _explanation(pair: ScoredPair) -> list[dict[str, Any]]:
         }
         for e in pair.explanation
     ]
+    if pair.outranked_by is not None:
+        # Not a weight: why a pair above the match threshold was not linked.
+        items.append({"comparison": "competition", "level": "outranked", "contradicts_on": pair.outranked_on})
+    return items
 
 
 def link_run_execute(*, run: LinkRun, progress: ProgressCallback | None = None) -> LinkRun:
@@ -717,11 +721,8 @@ def link_run_execute(*, run: LinkRun, progress: ProgressCallback | None = None) 
                 record_id, returnee_id = int(pair.left_id[1:]), int(pair.right_id[1:])
                 key: tuple[int, int] = (record_id, returnee_id)
                 fields: dict[str, Any] = {"record_id": record_id, "returnee_id": returnee_id}
-                status = (
-                    enums.PairStatus.LINKED
-                    if pair.match_probability >= run.match_threshold
-                    else enums.PairStatus.PENDING
-                )
+                # A pair outranked by a better candidate waits for a person (see linkage.competition).
+                status = enums.PairStatus.LINKED if pair.is_match else enums.PairStatus.PENDING
             else:
                 a, b = sorted((int(pair.left_id[1:]), int(pair.right_id[1:])))
                 key = (a, b)

@@ -46,6 +46,33 @@ LEVELS = {
     "same year and month, or one digit apart": _("same year and month, or one digit apart"),
     "same year or one year apart": _("same year or one year apart"),
     "same number, other given name (a family phone)": _("same number, another given name (a family phone)"),
+    "given and family names swapped": _("given and family names swapped"),
+    "one letter from a common name, in a rare spelling": _(
+        "one letter from a common name, in a rare spelling (a typo)"
+    ),
+    "same name in another script": _("same name in another script"),
+    "same year, other day": _("same year, another day"),
+    "one year apart": _("one year apart"),
+}
+
+# Why a pair above the match threshold went to review: a better candidate for one of its records is
+# plainly another person than the other record (linkage.competition), on this field.
+OUTRANKED = _(
+    "A better candidate for one of these records is plainly another person than the other record: at most one of them can be the same person."
+)
+OUTRANKED_ON = {
+    "given": _(
+        "A better candidate has another given name than this record: at most one of them can be the same person."
+    ),
+    "dob": _(
+        "A better candidate has another full date of birth than this record: at most one of them can be the same person."
+    ),
+    "mother": _(
+        "A better candidate has another mother's name than this record: at most one of them can be the same person."
+    ),
+    "national_id": _(
+        "A better candidate has another ID number than this record: at most one of them can be the same person."
+    ),
 }
 
 
@@ -53,6 +80,8 @@ def explanation_rows(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The comparisons of a pair for a page: label, outcome, weight, and whether it speaks for or against."""
     rows = []
     for item in explanation:
+        if item.get("comparison") == "competition":
+            continue  # told apart: see outranked_reason
         weight = float(item.get("match_weight", 0))
         rows.append(
             {
@@ -63,3 +92,11 @@ def explanation_rows(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def outranked_reason(explanation: list[dict[str, Any]]) -> str | None:
+    """Why a pair scored above the match threshold waits for review, in the reader's language, or None."""
+    for item in explanation:
+        if item.get("comparison") == "competition":
+            return str(OUTRANKED_ON.get(item.get("contradicts_on") or "", OUTRANKED))
+    return None

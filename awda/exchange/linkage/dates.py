@@ -85,8 +85,8 @@ def dob_agreement(a: DateOfBirth | None, b: DateOfBirth | None) -> str:
     """How two dates of birth agree, by the same rules as the engine's comparison (its level keys).
 
     "missing", "exact", "exact_placeholder", "placeholder_same_year", "day_month_swapped",
-    "close" (same year and month, or one digit apart), "year_apart" (years one apart, or same year
-    otherwise), "different".
+    "close" (same year and month, or one digit apart), "same_year" (another day of the same year),
+    "year_apart" (years one apart), "different".
     """
     if a is None or b is None:
         return "missing"
@@ -105,6 +105,8 @@ def dob_agreement(a: DateOfBirth | None, b: DateOfBirth | None) -> str:
         )
     ):
         return "close"
+    if same_year:
+        return "same_year"
     if abs(a.year - b.year) <= 1:
         return "year_apart"
     return "different"

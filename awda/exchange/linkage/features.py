@@ -208,12 +208,18 @@ def _name_parts(row: Mapping[str, str]) -> NameParts:
 # Kurdish ە is a vowel (نەوزاد is Nawzad, بەختیار Bakhtiyar). The registry's keys read it as the ه an
 # Arabic keyboard writes in its place (بهختيار), which is right between two Arabic-script spellings and
 # wrong against a romanisation. Comparisons across scripts read it as ا instead: the skeleton and the
-# transliteration of that reading agree with the Latin spelling (نەوزاد → ndd = NAWZAD → ndd).
-_KURDISH_VOWEL = "ە"
+# transliteration of that reading agree with the Latin spelling (نەوزاد → ndd = NAWZAD → ndd). Kurdish ژ
+# is romanised zh or j (Zhyan, Jian for ژیان): the registry's keys read it as ز, this reading as ج,
+# so that a romanisation agrees with one or the other.
+_KURDISH_READING = str.maketrans({"ە": "ا", "ژ": "ج"})
+
+
+def _kurdish(text: str) -> str:
+    return text.translate(_KURDISH_READING)
 
 
 def _kurdish_reading(row: Mapping[str, str]) -> Mapping[str, str]:
-    return {k: v.replace(_KURDISH_VOWEL, "ا") if isinstance(v, str) else v for k, v in row.items()}
+    return {k: _kurdish(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 def _script(text: str) -> str | None:
@@ -307,7 +313,7 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     # replacement keeps every word a word, so the parts line up with those above.
     kurdish_lookup = {
         k: _name_parts(_kurdish_reading(dict(zip(name_cols, k, strict=True))))
-        if any(_KURDISH_VOWEL in v for v in k)
+        if any(_kurdish(v) != v for v in k)
         else parts_lookup[k]
         for k in parts_lookup
     }
@@ -358,7 +364,7 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     mother = _mapped(raw["mother_name"], _name_columns)
     out["mother_strict"] = mother.map(lambda c: c[1])
     out["mother_skel"] = mother.map(lambda c: c[2])
-    cross_mother = _mapped(raw["mother_name"].str.replace(_KURDISH_VOWEL, "ا", regex=False), _name_columns)
+    cross_mother = _mapped(raw["mother_name"].map(_kurdish), _name_columns)
     out["mother_xskel"] = cross_mother.map(lambda c: c[2])
     out["mother_tr"] = cross_mother.map(lambda c: c[3])
 

@@ -47,6 +47,7 @@ def _read(name: str) -> pd.DataFrame:
         ("1990-05-07", "1990-07-05", "day_month_swapped"),
         ("1990-05-17", "1990-05-27", "close"),
         ("1990-05-17", "1991-08-02", "year_apart"),
+        ("1990-05-17", "1990-11-02", "same_year"),
         ("1990-05-17", "1995-05-17", "close"),  # one digit apart
         ("1990-05-17", "1997-11-02", "different"),
         ("1990-05-17", "", "missing"),
@@ -150,7 +151,8 @@ def test_link_explains_each_pair_by_comparison() -> None:
     assert by_name["dob"].level == "exact"
     assert by_name["national_id"].level == "missing"
     assert by_name["national_id"].match_weight == 0.0
-    assert all(p.match_probability < 0.9 for p in result.for_review())
+    assert all(p.match_probability < 0.9 or p.outranked_by for p in result.for_review())
+    assert all(p.is_match and p.outranked_by is None for p in result.matches())
 
 
 def test_dedupe_clusters_the_same_person_and_nobody_else() -> None:
@@ -298,18 +300,30 @@ def test_u_probabilities_leave_out_the_matches_among_random_pairs() -> None:
 
 
 def _level(
-    comparison: str, left: dict[str, str], right: dict[str, str], counts: tuple[int, int] = (1, 1)
+    comparison: str,
+    left: dict[str, str],
+    right: dict[str, str],
+    counts: tuple[int, int] = (1, 1),
+    skeleton_counts: tuple[int, int] = (1, 1),
 ) -> str:
-    """The level a comparison gives one pair of records, evaluated by DuckDB as Splink does."""
+    """The level a comparison gives one pair of records, evaluated by DuckDB as Splink does.
+
+    ``counts`` are how often each record's spelling of its given name occurs in the data, and
+    ``skeleton_counts`` how often its skeleton across scripts does (engine._count_names); the other
+    name positions count once.
+    """
     import duckdb
 
     from awda.exchange.linkage import feature_frame
     from awda.exchange.linkage.engine import COMPARISONS
 
     frames = [
-        feature_frame([{"record_id": "x", **r}]).assign(given_count=c)
-        for r, c in zip((left, right), counts, strict=True)
-    ]
+        feature_frame([{"record_id": "x", **r}]).assign(
+            given_count=c, given_xcount=x, father_count=1, father_xcount=1, grandfather_count=1,
+            grandfather_xcount=1,
+        )
+        for r, c, x in zip((left, right), counts, skeleton_counts, strict=True)
+    ]  # fmt: skip
     connection = duckdb.connect()
     # One pair, its columns named as Splink names them.
     connection.register("pair", pd.concat([frames[0].add_suffix("_l"), frames[1].add_suffix("_r")], axis=1))
@@ -335,3 +349,161 @@ def test_a_four_word_names_last_word_is_not_a_great_grandfather_when_it_is_the_o
         "different",
         "similar",
     }
+
+
+def test_a_rare_romanisation_one_consonant_from_a_common_name_is_a_typo() -> None:
+    arabic, latin = {"full_name": "مصطفى علي حسين"}, {"full_name": "MOSTSFA ALI HUSSEIN"}
+    assert _level("given", arabic, latin, counts=(300, 1), skeleton_counts=(400, 1)) == "rare_typo"
+    # Every romanisation is rare on its own: what counts across scripts is the skeleton's frequency.
+    assert _level("given", arabic, latin, counts=(300, 1), skeleton_counts=(400, 300)) == "different"
+
+
+def test_kurdish_names_agree_with_their_romanisations() -> None:
+    # ە is a vowel (Nawzad, Bakhtiyar), ژ is romanised zh or j (Zhyan, Jian).
+    assert (
+        _level("given", {"full_name": "نەوزاد کاروان"}, {"full_name": "NAWZAD KARWAN"}) == "transliteration"
+    )
+    assert _level("given", {"full_name": "ژیان کاروان"}, {"full_name": "Jian Karwan"}) == "transliteration"
+    assert (
+        _level("given", {"full_name": "ژیان کاروان"}, {"full_name": "ZHYAN KARWAN"}) == "same"
+    )  # strict keys
+    assert _level(
+        "lineage", {"full_name": "هێمن ڕێبوار بەختیار"}, {"full_name": "Hemin Rebwar Bakhtiyar"}
+    ) == ("variants")
+    kurdish = {
+        "given_name": "شوان",
+        "father_name": "کاروان",
+        "grandfather_name": "ئازاد",
+        "family_name": "هەورامی",
+    }
+    assert _level("family", kurdish, {"full_name": "Shwan Karwan Azad Al-Hawrami"}) == "transliteration"
+    # Between two Arabic-script spellings ە is still the ه an Arabic keyboard writes for it.
+    assert _level("given", {"full_name": "بەختیار کاروان"}, {"full_name": "بهختيار کاروان"}) == "same"
+
+
+def test_a_letter_dropped_from_a_fathers_name_is_a_variant_not_another_father() -> None:
+    assert _level("lineage", {"full_name": "علي محمد حسين"}, {"full_name": "علي محد حسين"}) == "variants"
+    assert (
+        _level("lineage", {"full_name": "علي محمد حسين"}, {"full_name": "علي احمد حسين"}) == "father_differs"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Competition between candidates
+
+
+def _person(**values: object) -> dict[str, object]:
+    from awda.exchange.linkage.competition import COLUMNS
+
+    return {column: values.get(column) for column in COLUMNS}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ({"given_n": "علي", "given_skel": "l", "given_xskel": "l"},
+         {"given_n": "حسن", "given_skel": "hsn", "given_xskel": "hsn"}, "given"),
+        # A slip of the keyboard, or the same name across scripts, is not another person.
+        ({"given_n": "محمد", "given_skel": "mhmd"}, {"given_n": "محمدد", "given_skel": "mhmdd"}, None),
+        ({"given_n": "نهوزاد", "given_skel": "nhdd", "given_xskel": "ndd"},
+         {"given_n": "nawzad", "given_skel": "ndd", "given_xskel": "ndd"}, None),
+        ({"dob": "1990-05-17", "dob_month": 5, "dob_day": 17, "dob_placeholder": False},
+         {"dob": "1991-02-03", "dob_month": 2, "dob_day": 3, "dob_placeholder": False}, "dob"),
+        ({"dob": "1990-05-07", "dob_month": 5, "dob_day": 7, "dob_placeholder": False},
+         {"dob": "1990-07-05", "dob_month": 7, "dob_day": 5, "dob_placeholder": False}, None),
+        ({"dob": "1990-05-17", "dob_month": 5, "dob_day": 17, "dob_placeholder": False},
+         {"dob": "1990-01-01", "dob_month": 1, "dob_day": 1, "dob_placeholder": True}, None),
+        ({"dob": "1990-05-17", "dob_month": 5, "dob_day": 17, "dob_placeholder": False}, {}, None),
+        ({"mother_skel": "dnb", "mother_xskel": "dnb", "mother_tr": "zinb"},
+         {"mother_skel": "mrm", "mother_xskel": "mrm", "mother_tr": "mrim"}, "mother"),
+        ({"national_id": "199012345678"}, {"national_id": "199012345687"}, None),
+        ({"national_id": "199012345678"}, {"national_id": "200155512345"}, "national_id"),
+    ],
+)  # fmt: skip
+def test_two_records_contradict_each_other_only_on_plainly_different_details(
+    a: dict[str, object], b: dict[str, object], expected: str | None
+) -> None:
+    from awda.exchange.linkage.competition import contradiction
+
+    assert contradiction(_person(**a), _person(**b)) == expected
+
+
+def _competition_result() -> tuple[object, pd.DataFrame]:
+    from awda.exchange.linkage.engine import COMPARISONS, LinkageResult, _compete
+
+    born = {"dob_placeholder": False}
+    right = pd.DataFrame(
+        [
+            {"unique_id": "R1", **_person(dob="1990-05-17", dob_month=5, dob_day=17, **born)},
+            {"unique_id": "R2", **_person(dob="1992-11-02", dob_month=11, dob_day=2, **born)},
+            {"unique_id": "R3", **_person(dob="1980-03-03", dob_month=3, dob_day=3, **born)},
+            {"unique_id": "R4", **_person()},  # the same person as R3 for all anyone can tell
+        ]
+    )
+    left = pd.DataFrame([{"unique_id": u, **_person()} for u in ("L1", "L2")])
+    pairs = pd.DataFrame(
+        {
+            "left_id": ["L1", "L1", "L2", "L2"],
+            "right_id": ["R1", "R2", "R3", "R4"],
+            "match_probability": [0.999, 0.95, 0.999, 0.97],
+            "match_weight": [10.0, 4.2, 10.0, 5.0],
+            **{f"gamma_{c.name}": [-1] * 4 for c in COMPARISONS},
+            **{f"mw_{c.name}": [0.0] * 4 for c in COMPARISONS},
+        }
+    )
+    settings = LinkageSettings()
+    return LinkageResult("link", settings, _compete(pairs, [left, right], settings)), pairs
+
+
+def test_of_two_candidates_that_are_two_people_only_the_better_matches() -> None:
+    result, _ = _competition_result()
+    matched = {(p.left_id, p.right_id) for p in result.matches()}  # type: ignore[attr-defined]
+    assert matched == {("L1", "R1"), ("L2", "R3"), ("L2", "R4")}
+    review = result.for_review()  # type: ignore[attr-defined]
+    assert [(p.left_id, p.right_id, p.outranked_by, p.outranked_on, p.is_match) for p in review] == [
+        ("L1", "R2", "R1", "dob", False)
+    ]
+
+
+def test_the_command_writes_why_a_pair_above_the_threshold_waits_for_review(tmp_path: Path) -> None:
+    from awda.exchange.management.commands.link import _write_pairs
+
+    result, _ = _competition_result()
+    path = tmp_path / "review.csv"
+    _write_pairs(result.review_frame(), str(path), ("left_id", "right_id"), reasons=True)  # type: ignore[attr-defined]
+    assert _rows(path) == [
+        {"left_id": "L1", "right_id": "R2", "match_probability": "0.950000", "outranked_by": "R1",
+         "outranked_on": "dob"}
+    ]  # fmt: skip
+
+
+def test_every_level_of_the_engine_has_a_label_in_three_languages() -> None:
+    from django.utils import translation
+
+    from awda.exchange.explain import LEVELS
+    from awda.exchange.linkage.engine import COMPARISONS
+
+    labels = {level.label for comparison in COMPARISONS for level in comparison.levels}
+    assert labels - set(LEVELS) == set()
+    for language in ("ar", "ckb"):
+        with translation.override(language):
+            untranslated = {label for label in labels if str(LEVELS[label]) == label}
+        assert untranslated == set(), language
+
+
+def test_a_pair_outranked_by_a_better_candidate_says_why_on_its_page() -> None:
+    from django.utils import translation
+
+    from awda.exchange.explain import explanation_rows, outranked_reason
+
+    explanation = [
+        {"comparison": "given", "level": "same", "level_label": "same name", "match_weight": 5.0},
+        {"comparison": "competition", "level": "outranked", "contradicts_on": "dob"},
+    ]
+    with translation.override("en"):
+        assert [row["comparison"] for row in explanation_rows(explanation)] == ["Given name"]
+        assert outranked_reason(explanation) == (
+            "A better candidate has another full date of birth than this record: at most one of them can be "
+            "the same person."
+        )
+    assert outranked_reason(explanation[:1]) is None

@@ -20,7 +20,7 @@ from awda.core.errors import AwdaError
 from awda.core.models import AuditAction
 from awda.exchange import actions, enums
 from awda.exchange.access import home
-from awda.exchange.explain import explanation_rows
+from awda.exchange.explain import explanation_rows, outranked_reason
 from awda.exchange.forms import DecisionForm
 from awda.exchange.models import CandidatePair, ImportBatch, Merge
 from awda.exchange.views.imports import steward
@@ -153,6 +153,7 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
             "other_title": other_title,
             "full_name": pair.record.values.get("full_name", "") if pair.record else "",
             "explanation": explanation_rows(pair.explanation),
+            "outranked": outranked_reason(pair.explanation),
             "form": DecisionForm(),
             "merge": merges,
             "can_merge": pair.kind == enums.RunKind.REGISTRY_DUPLICATES

@@ -75,10 +75,12 @@ def read_records(path: str) -> pd.DataFrame:
     return frame
 
 
-def _write_pairs(frame: pd.DataFrame, path: str, names: tuple[str, str]) -> int:
-    out = frame[["left_id", "right_id", "match_probability"]].rename(
-        columns={"left_id": names[0], "right_id": names[1]}
-    )
+def _write_pairs(frame: pd.DataFrame, path: str, names: tuple[str, str], *, reasons: bool = False) -> int:
+    """The pairs as CSV; with ``reasons``, why a pair above the match threshold waits for review: the
+    better candidate it is outranked by and the field on which that one contradicts it."""
+    columns = ["left_id", "right_id", "match_probability"]
+    columns += ["outranked_by", "outranked_on"] if reasons else []
+    out = frame[columns].rename(columns={"left_id": names[0], "right_id": names[1]})
     out = out.assign(match_probability=out["match_probability"].map(lambda p: f"{p:.6f}"))
     out.to_csv(path, index=False, encoding="utf-8", quoting=csv.QUOTE_MINIMAL)
     return len(out)
@@ -140,7 +142,7 @@ class Command(BaseCommand):
 
         matched = _write_pairs(result.matches_frame(), options["out"], names)
         if options["review_out"]:
-            _write_pairs(result.review_frame(), options["review_out"], names)
+            _write_pairs(result.review_frame(), options["review_out"], names, reasons=True)
         if dedupe and options["clusters"]:
             with open(options["clusters"], "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
