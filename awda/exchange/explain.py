@@ -67,6 +67,9 @@ OUTRANKED_ON = {
     "dob": _(
         "A better candidate has another full date of birth than this record: at most one of them can be the same person."
     ),
+    "family": _(
+        "A better candidate has another family name than this record: at most one of them can be the same person."
+    ),
     "mother": _(
         "A better candidate has another mother's name than this record: at most one of them can be the same person."
     ),

@@ -4,9 +4,10 @@ Pairwise scores judge each pair alone. A record of one register often has two ca
 that both score high: its own record and a namesake's (same three-part name and mother's name, another
 date of birth), or its own two records when that register holds the person twice. The second case is a
 true double match; the first is not, and the two candidates tell which: records that contradict each
-other on a person's own name, a full date of birth, the mother's name or a document number are two
-people, so the record matches at most one of them. The weaker pair then goes to review with the reason
-instead of being linked; two candidates that do not contradict each other both stay matches.
+other on a person's own name, a full date of birth, the family name, the mother's name or a document
+number are two people, so the record matches at most one of them. The weaker pair then goes to review
+with the reason instead of being linked; two candidates that do not contradict each other both stay
+matches.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rapidfuzz.distance import OSA
 
 __all__ = ["CONTRADICTIONS", "contradiction", "outranked"]
 
-CONTRADICTIONS = ("given", "dob", "mother", "national_id")
+CONTRADICTIONS = ("given", "dob", "family", "mother", "national_id")
 """The fields on which two records of one register can contradict each other, in the order they are read."""
 
 # The feature columns (features.feature_frame) the contradictions read.
@@ -31,6 +32,9 @@ COLUMNS = (
     "dob_month",
     "dob_day",
     "dob_placeholder",
+    "family_skel",
+    "family_xskel",
+    "family_tr",
     "mother_skel",
     "mother_xskel",
     "mother_tr",
@@ -67,6 +71,12 @@ def contradiction(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
         and not (a["dob_month"] == b["dob_day"] and a["dob_day"] == b["dob_month"])
     ):
         return "dob"
+    if all(_present(r["family_skel"]) for r in (a, b)) and (
+        a["family_skel"] != b["family_skel"]
+        and a["family_xskel"] != b["family_xskel"]
+        and _far(a["family_tr"], b["family_tr"])
+    ):
+        return "family"
     if all(_present(r["mother_skel"]) for r in (a, b)) and (
         a["mother_skel"] != b["mother_skel"]
         and a["mother_xskel"] != b["mother_xskel"]

@@ -364,6 +364,7 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     mother = _mapped(raw["mother_name"], _name_columns)
     out["mother_strict"] = mother.map(lambda c: c[1])
     out["mother_skel"] = mother.map(lambda c: c[2])
+    out["mother_script"] = mother.map(lambda c: c[4])
     cross_mother = _mapped(raw["mother_name"].map(_kurdish), _name_columns)
     out["mother_xskel"] = cross_mother.map(lambda c: c[2])
     out["mother_tr"] = cross_mother.map(lambda c: c[3])

@@ -416,6 +416,10 @@ def _person(**values: object) -> dict[str, object]:
         ({"dob": "1990-05-17", "dob_month": 5, "dob_day": 17, "dob_placeholder": False}, {}, None),
         ({"mother_skel": "dnb", "mother_xskel": "dnb", "mother_tr": "zinb"},
          {"mother_skel": "mrm", "mother_xskel": "mrm", "mother_tr": "mrim"}, "mother"),
+        ({"family_skel": "jbr", "family_xskel": "jbr", "family_tr": "jburi"},
+         {"family_skel": "bdr", "family_xskel": "bdr", "family_tr": "abidi"}, "family"),
+        ({"family_skel": "hhrm", "family_xskel": "hrm", "family_tr": "hawrami"},
+         {"family_skel": "hrm", "family_xskel": "hrm", "family_tr": "hawramy"}, None),
         ({"national_id": "199012345678"}, {"national_id": "199012345687"}, None),
         ({"national_id": "199012345678"}, {"national_id": "200155512345"}, "national_id"),
     ],
@@ -507,3 +511,31 @@ def test_a_pair_outranked_by_a_better_candidate_says_why_on_its_page() -> None:
             "the same person."
         )
     assert outranked_reason(explanation[:1]) is None
+
+
+def test_the_cheap_one_slip_test_agrees_with_the_edit_distance() -> None:
+    import itertools
+
+    import duckdb
+
+    from awda.exchange.linkage.engine import _one_slip
+
+    words = ["محمد", "ممحد", "محمدد", "مممد", "احمد", "حمد", "علي", "عي", "لعي", "ab", "ba", "a", "حسين",
+             "حسن", "xمحمد", "محمدx", "عبدالله", "عبداللة", "mohammed", "muhammed", "mohamed"]  # fmt: skip
+    pairs = pd.DataFrame(list(itertools.product(words, words)), columns=["a", "b"])
+    connection = duckdb.connect()
+    connection.register("pairs", pairs)
+    rows = connection.execute(
+        f"SELECT a, b, {_one_slip('a', 'b')}, damerau_levenshtein(a, b) <= 1 FROM pairs"  # noqa: S608
+    ).fetchall()
+    assert [(a, b) for a, b, fast, slow in rows if fast != slow] == []
+    assert sum(fast for _, _, fast, _ in rows) > len(words)  # not only the identical pairs
+
+
+def test_a_mothers_name_in_another_script_agrees_but_the_same_consonants_in_arabic_do_not() -> None:
+    assert _level("mother", {"full_name": "x", "mother_name": "شیلان"}, {"full_name": "x", "mother_name": "Shilan"}) in {
+        "same", "transliteration",
+    }  # fmt: skip
+    assert _level(
+        "mother", {"full_name": "x", "mother_name": "حسنة"}, {"full_name": "x", "mother_name": "حسينة"}
+    ) == ("consonants")
