@@ -26,6 +26,10 @@ _OTHERS = [
 ]
 
 
+_SPARSE_EVERY = 12
+"""Every so many rows of the demo MoLSA file carry only a person's three names and birth year."""
+
+
 def _phone_as_molsa_writes_it(e164: str, rng: random.Random) -> str:
     national = "0" + e164.removeprefix("+964")
     return rng.choice([national, f"{national[:4]} {national[4:7]} {national[7:]}", e164])
@@ -61,6 +65,11 @@ def molsa_register_csv(returnees: list[Returnee], *, seed: int = 11) -> bytes:
         place = rng.choice(
             _MOLSA_GOVERNORATES.get(returnee.governorate_id or "", [returnee.governorate_id or ""])
         )
+        if number % _SPARSE_EVERY == 0:
+            # A row as a branch office fills it in a hurry: the three names and little else, so the
+            # engine cannot be sure and the pair waits for a data steward.
+            name = " ".join(p for p in parts[:3] if p)
+            dob, phone, place = (str(born.year) if born else ""), "", "Baghdad"
         status = rng.choice(["باحث عن عمل", "باحث عن عمل", "متدرب", "تم توظيفه"])
         writer.writerow(
             [
