@@ -8,9 +8,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from awda.accounts.models import User
 from awda.exchange.models import CandidatePair, ExternalRecord, Source
 from awda.registry.models import Returnee
+from conftest import verified_client
 
 
 @pytest.mark.django_db
@@ -35,6 +38,10 @@ def test_the_demo_register_links_to_the_people_it_was_made_from(settings: Any, t
     pending = CandidatePair.objects.filter(record__source=source, status="pending").select_related("record")
     assert len(pending) >= 1
     assert all(truth.get(p.record.external_id) == p.returnee_id for p in pending)
+    # The queue shows them, though the file names people by one full name only (no given_name).
+    queue = verified_client(User.objects.get(username="steward")).get(reverse("exchange:review"))
+    assert queue.status_code == 200
+    assert all(p.record.values["full_name"] in queue.content.decode() for p in pending)
     assert "Data exchange:" in out.getvalue()
 
     call_command("demo", stdout=StringIO())  # a second run adds nothing
