@@ -51,17 +51,26 @@ def _far(a: Any, b: Any) -> bool:
     return bool(OSA.distance(str(a), str(b), score_cutoff=2) > 1)
 
 
+def _names_differ(a: Mapping[str, Any], b: Mapping[str, Any], role: str, spelling: str, given: str) -> bool:
+    """Both records name this person's ``role`` (column ``given`` filled), by keys that differ in either
+    script's reading and by spellings more than one slip apart (``spelling``, compared letter by letter)."""
+    skel, xskel = f"{role}_skel", f"{role}_xskel"
+    return (
+        _present(a[given])
+        and _present(b[given])
+        and a[skel] != b[skel]
+        and a[xskel] != b[xskel]
+        and _far(a[spelling], b[spelling])
+    )
+
+
 def contradiction(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
     """The first of CONTRADICTIONS on which two records of one register are plainly two people, or None.
 
     Spellings one slip apart, a placeholder or missing date, and day and month swapped are not
     contradictions: one person's two records differ that way.
     """
-    if all(_present(r["given_n"]) for r in (a, b)) and (
-        a["given_skel"] != b["given_skel"]
-        and a["given_xskel"] != b["given_xskel"]
-        and _far(a["given_n"], b["given_n"])
-    ):
+    if _names_differ(a, b, "given", "given_n", given="given_n"):
         return "given"
     if (
         all(
@@ -71,17 +80,9 @@ def contradiction(a: Mapping[str, Any], b: Mapping[str, Any]) -> str | None:
         and not (a["dob_month"] == b["dob_day"] and a["dob_day"] == b["dob_month"])
     ):
         return "dob"
-    if all(_present(r["family_skel"]) for r in (a, b)) and (
-        a["family_skel"] != b["family_skel"]
-        and a["family_xskel"] != b["family_xskel"]
-        and _far(a["family_tr"], b["family_tr"])
-    ):
+    if _names_differ(a, b, "family", "family_tr", given="family_skel"):
         return "family"
-    if all(_present(r["mother_skel"]) for r in (a, b)) and (
-        a["mother_skel"] != b["mother_skel"]
-        and a["mother_xskel"] != b["mother_xskel"]
-        and _far(a["mother_tr"], b["mother_tr"])
-    ):
+    if _names_differ(a, b, "mother", "mother_tr", given="mother_skel"):
         return "mother"
     if all(_present(r["national_id"]) for r in (a, b)) and _far(a["national_id"], b["national_id"]):
         return "national_id"

@@ -234,18 +234,13 @@ def _nonempty(value: str | None) -> str | None:
 
 
 @lru_cache(maxsize=262144)
-def _name_columns(text: str) -> tuple[str | None, str | None, str | None, str | None, str | None]:
-    """Normal form, strict key, skeleton, transliteration and script of one name part."""
+def _name_columns(text: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """Normal form, strict key, skeleton and script of one name part (its transliteration is read
+    across scripts: see _cross_columns)."""
     if not text:
-        return (None, None, None, None, None)
+        return (None, None, None, None)
     normal = normalize_name(text)
-    return (
-        _nonempty(normal),
-        _nonempty(strict_key(normal)),
-        _nonempty(skeleton(normal)),
-        _nonempty(transliterate(normal)),
-        _script(normal),
-    )
+    return (_nonempty(normal), _nonempty(strict_key(normal)), _nonempty(skeleton(normal)), _script(normal))
 
 
 @lru_cache(maxsize=262144)
@@ -325,7 +320,7 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
         out[f"{role}_n"] = cols.map(lambda c: c[0])
         out[f"{role}_strict"] = cols.map(lambda c: c[1])
         out[f"{role}_skel"] = cols.map(lambda c: c[2])
-        out[f"{role}_script"] = cols.map(lambda c: c[4])
+        out[f"{role}_script"] = cols.map(lambda c: c[3])
         cross = _mapped(cross_parts.map(lambda p, role=role: getattr(p, role)), _cross_columns)
         out[f"{role}_xskel"] = cross.map(lambda c: c[0])
         out[f"{role}_tr"] = cross.map(lambda c: c[1])
@@ -364,10 +359,10 @@ def feature_frame(records: Iterable[Mapping[str, object]] | pd.DataFrame) -> pd.
     mother = _mapped(raw["mother_name"], _name_columns)
     out["mother_strict"] = mother.map(lambda c: c[1])
     out["mother_skel"] = mother.map(lambda c: c[2])
-    out["mother_script"] = mother.map(lambda c: c[4])
-    cross_mother = _mapped(raw["mother_name"].map(_kurdish), _name_columns)
-    out["mother_xskel"] = cross_mother.map(lambda c: c[2])
-    out["mother_tr"] = cross_mother.map(lambda c: c[3])
+    out["mother_script"] = mother.map(lambda c: c[3])
+    cross_mother = _mapped(raw["mother_name"].map(_kurdish), lambda t: _cross_columns(normalize_name(t)))
+    out["mother_xskel"] = cross_mother.map(lambda c: c[0])
+    out["mother_tr"] = cross_mother.map(lambda c: c[1])
 
     dob: pd.Series = _mapped(raw["date_of_birth"], parse_date_of_birth)
     out["dob"] = dob.map(lambda d: d.iso if d else None)
