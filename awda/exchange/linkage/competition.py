@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rapidfuzz.distance import OSA
 
-__all__ = ["CONTRADICTIONS", "contradiction", "outranked"]
+__all__ = ["CONTRADICTIONS", "contradiction", "outranked", "rival_odds"]
 
 CONTRADICTIONS = ("given", "dob", "family", "mother", "national_id")
 """The fields on which two records of one register can contradict each other, in the order they are read."""
@@ -128,3 +129,51 @@ def outranked(
             if field is not None:
                 by[i], on[i] = str(better), field
     return pd.Series(by, index=pairs.index, dtype=object), pd.Series(on, index=pairs.index, dtype=object)
+
+
+def rival_odds(pairs: pd.DataFrame, features: Sequence[pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (l, r), the summed match odds of l's other candidates that are plainly other people
+    than r, and of r's other candidates that are plainly other people than l.
+
+    ``pairs`` has left_id, right_id and match_weight (log2 of the match odds, prior included);
+    ``features`` as for :func:`outranked`. A candidate that does not contradict the pair's record may be
+    that record's duplicate in its own register, and is no rival: both can be the same person.
+    """
+    weights = np.minimum(pairs["match_weight"].to_numpy(dtype=float), 60.0)
+    odds = np.exp2(weights)
+    sums: list[np.ndarray] = []
+    left_features, right_features = features[0], features[-1]
+    for own, other, other_features in (
+        ("left_id", "right_id", right_features),
+        ("right_id", "left_id", left_features),
+    ):
+        total = np.zeros(len(pairs))
+        frame = pd.DataFrame(
+            {
+                "i": np.arange(len(pairs)),
+                "own": pairs[own].to_numpy(),
+                "other": pairs[other].to_numpy(),
+                "odds": odds,
+            }
+        )
+        shared = frame[frame["own"].duplicated(keep=False)]
+        if len(shared):
+            joined = shared.merge(shared, on="own", suffixes=("", "_k"))
+            joined = joined[joined["i"] != joined["i_k"]]
+            ids = set(joined["other"]) | set(joined["other_k"])
+            chosen = other_features[other_features["unique_id"].isin(ids)]
+            records = chosen.set_index("unique_id")[list(COLUMNS)].to_dict("index")
+            verdicts: dict[tuple[str, str], bool] = {}
+            rival = np.empty(len(joined), dtype=bool)
+            for n, (a, b) in enumerate(
+                zip(joined["other"].to_numpy(), joined["other_k"].to_numpy(), strict=True)
+            ):
+                key = (a, b) if a <= b else (b, a)
+                verdict = verdicts.get(key)
+                if verdict is None:
+                    verdict = verdicts[key] = contradiction(records[a], records[b]) is not None
+                rival[n] = verdict
+            summed = joined[rival].groupby("i")["odds_k"].sum()
+            total[summed.index.to_numpy()] = summed.to_numpy()
+        sums.append(total)
+    return sums[0], sums[1]

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, Literal, TypeAlias
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from .competition import outranked
+from .competition import outranked, rival_odds
 from .features import feature_frame
 from .settings import LinkageSettings
 
@@ -446,6 +447,10 @@ COMPARISONS: tuple[_Comparison, ...] = (
 BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("given_skel", "father_skel", "grandfather_skel"),
     ("given_skel", "dob"),
+    # The same with Kurdish ە read as a vowel: a romanisation (Bakhtiyar Nawzad) has the consonants of
+    # that reading (بەختیار نەوزاد), not of the Arabic keyboard's (بهختيار نهوزاد).
+    ("given_xskel", "father_xskel", "grandfather_xskel"),
+    ("given_xskel", "dob"),
     ("father_skel", "grandfather_skel", "dob_year"),
     # Given and family name in either order (name_set), with the year.
     ("name_set", "dob_year"),
@@ -544,6 +549,8 @@ class LinkageResult:
             for c in COMPARISONS
         ]
         matches = self._is_match(frame).to_numpy()
+        candidates = frame["mw_candidates"].to_numpy() if "mw_candidates" in frame.columns else None
+        rivals = frame["rivals"].to_numpy() if "rivals" in frame.columns else None
         by, on = frame["outranked_by"].to_numpy(), frame["outranked_on"].to_numpy()
         for i, (left, right, probability, weight) in enumerate(
             zip(
@@ -559,6 +566,13 @@ class LinkageResult:
                 key, text = lab[int(g[i])]
                 mw = float(w[i]) + (float(tw[i]) if tw is not None and not math.isnan(tw[i]) else 0.0)
                 parts.append(ComparisonExplanation(c.name, c.label, key, text, round(mw, 2)))
+            if candidates is not None:
+                key, text = CANDIDATE_LEVELS[bool(rivals[i])]
+                parts.append(
+                    ComparisonExplanation(
+                        "candidates", "other candidates", key, text, round(float(candidates[i]), 2)
+                    )
+                )
             yield ScoredPair(
                 str(left),
                 str(right),
@@ -836,6 +850,8 @@ def _score(
     model: dict[str, Any],
     settings: LinkageSettings,
     progress: ProgressCallback | None,
+    *,
+    threshold: float | None = None,
 ) -> pd.DataFrame:
     from splink import DuckDBAPI, Linker
 
@@ -856,7 +872,7 @@ def _score(
             chunk = linker.inference.predict_chunk(
                 left_chunk=(i, n_left),
                 right_chunk=(j, n_right),
-                threshold_match_probability=settings.review_threshold,
+                threshold_match_probability=settings.review_threshold if threshold is None else threshold,
                 warning_mode="never",
             )
             rel = chunk.as_duckdbpyrelation()
@@ -926,10 +942,15 @@ def link_records(
     if min(len(frames[0]), len(frames[1])) == 0:
         return LinkageResult("link", settings, _empty_frame())
     model = _train(frames, "link_only", settings, progress)
-    scored = _score(frames, model, settings, progress)
+    shares = _matched_shares(model, len(frames[0]), len(frames[1]))
+    # Score down to where the largest one-to-one bonus could still lift a pair to the review threshold.
+    review_odds = settings.review_threshold / (1 - settings.review_threshold)
+    floor_odds = review_odds * (1 - shares[0]) * (1 - shares[1])
+    scored = _score(frames, model, settings, progress, threshold=floor_odds / (1 + floor_odds))
     # Splink orients a pair by its own table order; put the left record first.
     swap = scored["source_dataset_l"].astype(str) != "left" if len(scored) else None
-    frame = _compete(_finish(scored, swap=swap), frames, settings)
+    frame = _one_to_one(_finish(scored, swap=swap), frames, shares, settings)
+    frame = _compete(frame, frames, settings)
     return LinkageResult("link", settings, frame, model=model)
 
 
@@ -954,6 +975,52 @@ def dedupe_records(
     result = LinkageResult("dedupe", settings, pairs, record_ids=ids, model=model)
     _report(progress, "clustering", 1, 1)
     return result
+
+
+# One register holds a person once (its own duplicates aside), so the pairwise model's alternative to
+# "l and r are one person" is too broad: if l and r have no other plausible candidates, that alternative
+# is "l has no partner in the other register and r has none in l's", of prior (1 − π_l)(1 − π_r), where
+# π is the share of a side's records that have a partner (λ times the other side's size). Candidates that
+# are plainly other people than the pair's record (competition.rival_odds) add their odds to it. The
+# shares are capped: λ is a rough estimate, and no run should gain more than two bits from it alone.
+_MATCHED_SHARE_MAX = 0.5
+
+
+def _matched_shares(model: dict[str, Any], n_left: int, n_right: int) -> tuple[float, float]:
+    """π for the left and the right side: the expected share of its records with a partner on the other."""
+    lam = model.get("probability_two_random_records_match")
+    if not isinstance(lam, float | int) or not 0 < lam < 1:
+        return (0.0, 0.0)
+    return (min(lam * n_right, _MATCHED_SHARE_MAX), min(lam * n_left, _MATCHED_SHARE_MAX))
+
+
+CANDIDATE_LEVELS = {
+    False: ("alone", "no other candidate is plainly another person"),
+    True: ("rivals", "other candidates, plainly other people"),
+}
+
+
+def _one_to_one(
+    frame: pd.DataFrame,
+    features: Sequence[pd.DataFrame],
+    shares: tuple[float, float],
+    settings: LinkageSettings,
+) -> pd.DataFrame:
+    """Weigh each pair against the other candidates of its two records (mw_candidates, in bits) and keep
+    the pairs at or above the review threshold, best first."""
+    if not len(frame):
+        return frame.assign(mw_candidates=pd.Series(dtype=float), rivals=pd.Series(dtype=bool))
+    s_left, s_right = rival_odds(frame, features)
+    adjustment = -np.log2((1 - shares[0] + s_left) * (1 - shares[1] + s_right))
+    frame["mw_candidates"] = adjustment
+    frame["rivals"] = (s_left + s_right) > 0
+    frame["match_weight"] = frame["match_weight"].to_numpy(dtype=float) + adjustment
+    frame["match_probability"] = 1 / (1 + np.exp2(-frame["match_weight"].to_numpy(dtype=float)))
+    frame = frame[frame["match_probability"] >= settings.review_threshold]
+    frame = frame.sort_values(
+        ["match_probability", "left_id", "right_id"], ascending=[False, True, True], kind="stable"
+    )
+    return frame.reset_index(drop=True)
 
 
 def _compete(
