@@ -17,6 +17,7 @@ COMPARISONS = {
     "governorate": _("Governorate"),
     "phone": _("Phone"),
     "national_id": _("National ID number"),
+    "candidates": _("Other candidates"),
 }
 
 # Keyed by the engine's English level label (its stable description of the level).
@@ -53,6 +54,15 @@ LEVELS = {
     "same name in another script": _("same name in another script"),
     "same year, other day": _("same year, another day"),
     "one year apart": _("one year apart"),
+    "same number, another year of birth (a family phone)": _(
+        "same number, another year of birth (a family phone)"
+    ),
+    "no other candidate is plainly another person": _(
+        "neither record has another candidate who is plainly someone else"
+    ),
+    "other candidates, plainly other people": _(
+        "other candidates for these records are plainly other people"
+    ),
 }
 
 # Why a pair above the match threshold went to review: a better candidate for one of its records is

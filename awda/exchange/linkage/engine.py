@@ -415,6 +415,12 @@ COMPARISONS: tuple[_Comparison, ...] = (
         levels=(
             _Level("missing", "missing", "phone_l IS NULL OR phone_r IS NULL", null=True),
             _Level(
+                "household",
+                "same number, another year of birth (a family phone)",
+                "phone_l = phone_r AND NOT dob_placeholder_l AND NOT dob_placeholder_r AND dob_year_l <> dob_year_r",
+                m_u=(0.01, 0.01),
+            ),
+            _Level(
                 "same",
                 "same number",
                 "phone_l = phone_r AND (given_skel_l = given_skel_r OR given_skel_l IS NULL OR given_skel_r IS NULL)",
@@ -566,7 +572,7 @@ class LinkageResult:
                 key, text = lab[int(g[i])]
                 mw = float(w[i]) + (float(tw[i]) if tw is not None and not math.isnan(tw[i]) else 0.0)
                 parts.append(ComparisonExplanation(c.name, c.label, key, text, round(mw, 2)))
-            if candidates is not None:
+            if candidates is not None and rivals is not None:
                 key, text = CANDIDATE_LEVELS[bool(rivals[i])]
                 parts.append(
                     ComparisonExplanation(

@@ -381,6 +381,30 @@ def test_kurdish_names_agree_with_their_romanisations() -> None:
     assert _level("given", {"full_name": "بەختیار کاروان"}, {"full_name": "بهختيار کاروان"}) == "same"
 
 
+def test_a_phone_shared_by_two_people_born_in_different_years_is_a_family_phone() -> None:
+    person = {"full_name": "علي حسن كاظم", "phone": "07701234567"}
+    assert _level(
+        "phone", {**person, "date_of_birth": "1990-05-17"}, {**person, "date_of_birth": "2004-03-02"}
+    ) == ("household")
+    # One date a placeholder, or both the same year: the number still speaks for the person.
+    assert _level(
+        "phone", {**person, "date_of_birth": "1990-05-17"}, {**person, "date_of_birth": "2004-01-01"}
+    ) == ("same")
+    assert _level(
+        "phone", {**person, "date_of_birth": "1990-05-17"}, {**person, "date_of_birth": "1990-05-18"}
+    ) == ("same")
+
+
+def test_kurdish_names_and_their_romanisations_are_compared_without_a_shared_date() -> None:
+    from awda.exchange.linkage import feature_frame
+    from awda.exchange.linkage.engine import BLOCKING_RULES
+
+    left = feature_frame([{"record_id": "1", "full_name": "هێمن کاروان بەختیار هەورامی"}]).iloc[0]
+    right = feature_frame([{"record_id": "2", "full_name": "HEMIN KARWAN BAKHTIYAR AL-HAWRAMI"}]).iloc[0]
+    rules = [r for r in BLOCKING_RULES if all(left[c] is not None and left[c] == right[c] for c in r)]
+    assert rules == [("given_xskel", "father_xskel", "grandfather_xskel")]
+
+
 def test_a_letter_dropped_from_a_fathers_name_is_a_variant_not_another_father() -> None:
     assert _level("lineage", {"full_name": "علي محمد حسين"}, {"full_name": "علي محد حسين"}) == "variants"
     assert (
@@ -469,6 +493,85 @@ def test_of_two_candidates_that_are_two_people_only_the_better_matches() -> None
     ]
 
 
+def _candidates(weights: list[float]) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """L1 with candidates R1 and R2 (two people: other full dates of birth) and L2 with R3 and R4 (maybe one
+    person, its two records); L3 and R5 have no other candidate."""
+    born = {"dob_placeholder": False}
+    right = pd.DataFrame(
+        [
+            {"unique_id": "R1", **_person(dob="1990-05-17", dob_month=5, dob_day=17, **born)},
+            {"unique_id": "R2", **_person(dob="1992-11-02", dob_month=11, dob_day=2, **born)},
+            {"unique_id": "R3", **_person(dob="1980-03-03", dob_month=3, dob_day=3, **born)},
+            {"unique_id": "R4", **_person()},
+            {"unique_id": "R5", **_person()},
+        ]
+    )
+    left = pd.DataFrame([{"unique_id": u, **_person()} for u in ("L1", "L2", "L3")])
+    pairs = pd.DataFrame(
+        {
+            "left_id": ["L1", "L1", "L2", "L2", "L3"],
+            "right_id": ["R1", "R2", "R3", "R4", "R5"],
+            "match_weight": weights,
+        }
+    )
+    return pairs, [left, right]
+
+
+def test_a_candidates_rivals_are_the_other_candidates_that_are_plainly_other_people() -> None:
+    from awda.exchange.linkage.competition import rival_odds
+
+    pairs, features = _candidates([3.0, 1.0, 4.0, 2.0, 5.0])
+    left, right = rival_odds(pairs, features)
+    # R1 and R2 are two people: each is the other's rival for L1 (odds 2 ** weight). R3 and R4 may be
+    # one person's two records: no rivals. No record on the right has a second candidate.
+    assert left.tolist() == [2.0, 8.0, 0.0, 0.0, 0.0]
+    assert right.tolist() == [0.0] * 5
+
+
+def test_a_pair_gains_when_neither_record_has_a_rival_and_loses_by_its_rivals_odds() -> None:
+    import math
+
+    from awda.exchange.linkage.engine import COMPARISONS, LinkageResult, _one_to_one
+
+    pairs, features = _candidates([3.0, 1.0, 4.0, 2.0, 5.0])
+    pairs["match_probability"] = 0.0  # recomputed from the weights
+    settings = LinkageSettings(match_threshold=0.9, review_threshold=0.5)
+    # 40 % and 20 % of each side's records have a partner on the other side.
+    frame = _one_to_one(pairs, features, (0.4, 0.2), settings)
+    alone = -math.log2(0.6 * 0.8)
+    expected = {
+        ("L3", "R5"): 5.0 + alone,
+        ("L2", "R3"): 4.0 + alone,
+        ("L2", "R4"): 2.0 + alone,
+        ("L1", "R1"): 3.0 - math.log2((0.6 + 2.0) * 0.8),
+        # ("L1", "R2"): 1.0 - log2((0.6 + 8) * 0.8) = -1.8 bits, probability 0.22: below review, dropped.
+    }
+    assert list(zip(frame["left_id"], frame["right_id"], strict=True)) == list(expected)
+    assert frame["match_weight"].tolist() == pytest.approx(list(expected.values()))
+    assert frame["match_probability"].tolist() == pytest.approx([1 / (1 + 2**-w) for w in expected.values()])
+    assert frame["rivals"].tolist() == [False, False, False, True]
+    # The pair page explains the adjustment as one more line of weights.
+    for c in COMPARISONS:
+        frame[f"gamma_{c.name}"], frame[f"mw_{c.name}"] = -1, 0.0
+    frame["outranked_by"], frame["outranked_on"] = None, None
+    pair = LinkageResult("link", settings, frame).pairs()[3]
+    assert (pair.left_id, pair.right_id) == ("L1", "R1")
+    assert (pair.explanation[-1].comparison, pair.explanation[-1].level) == ("candidates", "rivals")
+    assert pair.explanation[-1].match_weight == pytest.approx(-math.log2(2.6 * 0.8), abs=0.01)
+
+
+def test_the_one_to_one_bonus_is_capped_whatever_the_prior() -> None:
+    from awda.exchange.linkage.engine import _matched_shares
+
+    assert _matched_shares({"probability_two_random_records_match": 3e-5}, 10_000, 20_000) == pytest.approx(
+        (0.5, 0.3)
+    )
+    assert _matched_shares({"probability_two_random_records_match": 1e-6}, 1000, 2000) == pytest.approx(
+        (0.002, 0.001)
+    )
+    assert _matched_shares({}, 1000, 2000) == (0.0, 0.0)
+
+
 def test_the_command_writes_why_a_pair_above_the_threshold_waits_for_review(tmp_path: Path) -> None:
     from awda.exchange.management.commands.link import _write_pairs
 
@@ -485,9 +588,10 @@ def test_every_level_of_the_engine_has_a_label_in_three_languages() -> None:
     from django.utils import translation
 
     from awda.exchange.explain import LEVELS
-    from awda.exchange.linkage.engine import COMPARISONS
+    from awda.exchange.linkage.engine import CANDIDATE_LEVELS, COMPARISONS
 
     labels = {level.label for comparison in COMPARISONS for level in comparison.levels}
+    labels |= {label for _, label in CANDIDATE_LEVELS.values()}
     assert labels - set(LEVELS) == set()
     for language in ("ar", "ckb"):
         with translation.override(language):
