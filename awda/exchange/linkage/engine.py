@@ -541,7 +541,8 @@ class LinkageResult:
     kind: Literal["link", "dedupe"]
     settings: LinkageSettings
     frame: pd.DataFrame
-    """Columns left_id, right_id, match_probability, match_weight and per comparison gamma_/mw_."""
+    """Columns left_id, right_id, match_probability, match_weight and per comparison gamma_/mw_; for a
+    link also mw_candidates (the one-to-one weighing, in bits, included in match_weight) and rivals."""
     record_ids: tuple[str, ...] = ()
     model: dict[str, Any] = field(default_factory=dict)
     """The trained Splink model (settings and parameters), for auditing and reuse."""
