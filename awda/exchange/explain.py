@@ -89,21 +89,39 @@ OUTRANKED_ON = {
 }
 
 
-def explanation_rows(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The comparisons of a pair for a page: label, outcome, weight, and whether it speaks for or against."""
+STARTING_POINT = _("Starting point")
+STARTING_POINT_LEVEL = _("two records taken at random are seldom the same person")
+
+
+def _row(comparison: str, level: str, weight: float) -> dict[str, Any]:
+    direction = "for" if weight > 0.05 else "against" if weight < -0.05 else "neutral"
+    return {"comparison": comparison, "level": level, "weight": weight, "direction": direction}
+
+
+def explanation_rows(
+    explanation: list[dict[str, Any]], match_weight: float | None = None
+) -> list[dict[str, Any]]:
+    """The comparisons of a pair for a page: label, outcome, weight, and whether it speaks for or against.
+
+    With the pair's ``match_weight``, the first row is the starting point the comparisons add to (the
+    prior: the weight of two records taken at random), so that the rows add up to the match weight.
+    """
     rows = []
+    total = 0.0
     for item in explanation:
         if item.get("comparison") == "competition":
             continue  # told apart: see outranked_reason
         weight = float(item.get("match_weight", 0))
+        total += weight
         rows.append(
-            {
-                "comparison": COMPARISONS.get(item.get("comparison", ""), item.get("comparison", "")),
-                "level": LEVELS.get(item.get("level_label", ""), item.get("level_label", "")),
-                "weight": weight,
-                "direction": "for" if weight > 0.05 else "against" if weight < -0.05 else "neutral",
-            }
+            _row(
+                COMPARISONS.get(item.get("comparison", ""), item.get("comparison", "")),
+                LEVELS.get(item.get("level_label", ""), item.get("level_label", "")),
+                weight,
+            )
         )
+    if match_weight is not None and rows:
+        rows.insert(0, _row(str(STARTING_POINT), str(STARTING_POINT_LEVEL), round(match_weight - total, 2)))
     return rows
 
 

@@ -610,6 +610,12 @@ def test_a_pair_outranked_by_a_better_candidate_says_why_on_its_page() -> None:
     ]
     with translation.override("en"):
         assert [row["comparison"] for row in explanation_rows(explanation)] == ["Given name"]
+        # With the pair's match weight, the rows start from the prior and add up to it.
+        rows = explanation_rows(explanation, match_weight=-10.5)
+        assert [(r["comparison"], r["weight"], r["direction"]) for r in rows] == [
+            ("Starting point", -15.5, "against"),
+            ("Given name", 5.0, "for"),
+        ]
         assert outranked_reason(explanation) == (
             "A better candidate has another full date of birth than this record: at most one of them can be "
             "the same person."

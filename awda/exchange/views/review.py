@@ -152,7 +152,7 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
             "rows": rows,
             "other_title": other_title,
             "full_name": pair.record.values.get("full_name", "") if pair.record else "",
-            "explanation": explanation_rows(pair.explanation),
+            "explanation": explanation_rows(pair.explanation, match_weight=pair.match_weight),
             "outranked": outranked_reason(pair.explanation),
             "form": DecisionForm(),
             "merge": merges,
