@@ -27,7 +27,7 @@ _OTHERS = [
 
 
 _SPARSE_EVERY = 12
-"""Every so many rows of the demo MoLSA file carry only a person's three names and birth year."""
+"""Every so many rows of the demo MoLSA file carry only a person's three names, in Latin letters."""
 
 
 def _phone_as_molsa_writes_it(e164: str, rng: random.Random) -> str:
@@ -66,10 +66,10 @@ def molsa_register_csv(returnees: list[Returnee], *, seed: int = 11) -> bytes:
             _MOLSA_GOVERNORATES.get(returnee.governorate_id or "", [returnee.governorate_id or ""])
         )
         if number % _SPARSE_EVERY == 0:
-            # A row as a branch office fills it in a hurry: the three names and little else, so the
-            # engine cannot be sure and the pair waits for a data steward.
-            name = " ".join(p for p in parts[:3] if p)
-            dob, phone, place = (str(born.year) if born else ""), "", "Baghdad"
+            # A row as a branch office fills it in a hurry: the three names in Latin letters and
+            # nothing else, so the engine cannot be sure and the pair waits for a data steward.
+            name = transliterate(" ".join(p for p in parts[:3] if p)).title()
+            dob, phone, place = "", "", ""
         status = rng.choice(["باحث عن عمل", "باحث عن عمل", "متدرب", "تم توظيفه"])
         writer.writerow(
             [

@@ -29,6 +29,8 @@ def estimate(left: pd.DataFrame, right: pd.DataFrame) -> dict[str, object]:
             "link_only": link["probability_two_random_records_match"],
             "dedupe_only": dedupe["probability_two_random_records_match"],
         },
+        # The sizes the priors were estimated at: a run of other sizes scales them (engine._scaled_prior).
+        "sizes": {"link_only": [len(left), len(right)], "dedupe_only": [len(left)]},
         "levels": parameters_of(link),
     }
 

@@ -809,7 +809,9 @@ def _default_model(
     model = linker.misc.save_model_to_json()
     db.duckdb_con.close()
     defaults = json.loads(_DEFAULTS.read_text(encoding="utf-8"))
-    model["probability_two_random_records_match"] = defaults["prior"][link_type]
+    model["probability_two_random_records_match"] = _scaled_prior(
+        defaults["prior"][link_type], defaults.get("sizes", {}).get(link_type), [len(f) for f in frames]
+    )
     for comparison in model["comparisons"]:
         levels = defaults["levels"].get(comparison["output_column_name"], {})
         for level in comparison["comparison_levels"]:
@@ -821,6 +823,26 @@ def _default_model(
             if not level.get("fix_u_probability"):
                 level["u_probability"] = u
     return _floored(model)
+
+
+_PRIOR_MAX = 0.5
+
+
+def _scaled_prior(prior: float, reference: Sequence[int] | None, sizes: Sequence[int]) -> float:
+    """The default prior λ for a run of these sizes, from the λ estimated at the reference sizes.
+
+    λ is a per-pair probability: for a link it is the share of the smaller side that has a partner
+    divided by the larger side's size (a file of 500 people against a registry of a million has a
+    two-thousand times smaller λ than against a registry of 500); for a dedupe, the duplicates per
+    record divided by the other records. The share is what carries over from one run to another.
+    """
+    if not reference:
+        return prior
+    if len(sizes) == 2 and len(reference) == 2:
+        scaled = prior * max(reference) / max(max(sizes), 1)
+    else:
+        scaled = prior * (reference[0] - 1) / max(sizes[0] - 1, 1)
+    return min(scaled, _PRIOR_MAX)
 
 
 def parameters_of(model: dict[str, Any]) -> dict[str, dict[str, list[float]]]:

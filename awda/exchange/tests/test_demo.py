@@ -20,7 +20,7 @@ from conftest import verified_client
 def test_the_demo_register_links_to_the_people_it_was_made_from(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path
     out = StringIO()
-    call_command("demo", "--returnees", "120", stdout=out)
+    call_command("demo", stdout=out)  # the size a new user gets: the uncertain pairs depend on it
 
     source = Source.objects.get(name_en="MoLSA unemployed register")
     steward_returnees = list(Returnee.objects.filter(institution__code="momd").order_by("pk")[:400])
@@ -34,7 +34,7 @@ def test_the_demo_register_links_to_the_people_it_was_made_from(settings: Any, t
     # Every automatic link is right, and nearly every person is linked without review.
     assert all(truth.get(external) == returnee for external, returnee in linked)
     assert len(linked) >= 0.9 * len(chosen)
-    # A few rows carry only three names and a birth year: those wait for a data steward to try the queue.
+    # A few rows carry only three names in Latin letters: those wait for a data steward to try the queue.
     pending = CandidatePair.objects.filter(record__source=source, status="pending").select_related("record")
     assert len(pending) >= 1
     assert all(truth.get(p.record.external_id) == p.returnee_id for p in pending)

@@ -560,6 +560,32 @@ def test_a_pair_gains_when_neither_record_has_a_rival_and_loses_by_its_rivals_od
     assert pair.explanation[-1].match_weight == pytest.approx(-math.log2(2.6 * 0.8), abs=0.01)
 
 
+def test_the_default_prior_of_a_small_run_follows_its_sizes() -> None:
+    from awda.exchange.linkage.engine import _scaled_prior
+
+    # Estimated at 12,600 × 12,800: a monthly file of 500 against a registry of a million is 78 times
+    # less likely to hold a given pair of records; against a registry of 500, 26 times more likely.
+    assert _scaled_prior(3e-5, [12_600, 12_800], [500, 1_000_000]) == pytest.approx(3e-5 * 12_800 / 1_000_000)
+    assert _scaled_prior(3e-5, [12_600, 12_800], [500, 500]) == pytest.approx(3e-5 * 12_800 / 500)
+    assert _scaled_prior(1e-5, [12_600], [101]) == pytest.approx(1e-5 * 12_599 / 100)
+    assert _scaled_prior(1e-4, [12_600, 12_800], [2, 1]) == 0.5  # at most one in two
+    assert _scaled_prior(3e-5, None, [2, 1]) == 3e-5  # a defaults file without sizes
+
+
+def test_a_small_run_takes_the_default_prior_scaled_to_its_sizes() -> None:
+    import json
+
+    from awda.exchange.linkage.engine import _DEFAULTS
+
+    defaults = json.loads(_DEFAULTS.read_text(encoding="utf-8"))
+    left, right = _read("linkage_left.csv"), _read("linkage_right.csv")
+    result = link_records(left, right)
+    expected = (
+        defaults["prior"]["link_only"] * max(defaults["sizes"]["link_only"]) / max(len(left), len(right))
+    )
+    assert result.model["probability_two_random_records_match"] == pytest.approx(expected)
+
+
 def test_the_one_to_one_bonus_is_capped_whatever_the_prior() -> None:
     from awda.exchange.linkage.engine import _matched_shares
 
