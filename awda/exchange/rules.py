@@ -130,11 +130,15 @@ def _normalise(field_name: str, value: str, *, today: date) -> str | tuple[str]:
     return re.sub(r"\s+", " ", value)
 
 
+_HEADER_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"})
+
+
 def suggest_mapping(headers: list[str], known: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     """For each field, the first header that is one of its usual names (case and punctuation ignored)."""
 
     def simple(text: str) -> str:
-        return re.sub(r"[\s_\-.#+]+", "", text.lower())
+        # Hamza forms, ta marbuta and alif maqsura as spreadsheets write them either way (الأم/الام).
+        return re.sub(r"[\s_\-.#+]+", "", text.lower()).translate(_HEADER_LETTERS)
 
     by_simple = {simple(h): h for h in headers}
     suggestion: dict[str, str] = {}
@@ -167,6 +171,8 @@ USUAL_HEADERS: dict[str, tuple[str, ...]] = {
         "الاسم",
         "الاسم الكامل",
         "الاسم الرباعي",
+        "الاسم الثلاثي",
+        "الاسم الخماسي",
         "ناو",
         "ناوی تەواو",
         "#beneficiary+name",
@@ -182,6 +188,15 @@ USUAL_HEADERS: dict[str, tuple[str, ...]] = {
         "birth_date",
         "تاريخ الميلاد",
         "التولد",
+        "تاريخ التولد",
+        "المواليد",
+        "مواليد",
+        "سنة الميلاد",
+        "سنة التولد",
+        "year_of_birth",
+        "birth_year",
+        "ساڵی لەدایکبوون",
+        "لەدایکبوون",
         "ڕێکەوتی لەدایکبوون",
         "#date+birth",
     ),
@@ -194,10 +209,20 @@ USUAL_HEADERS: dict[str, tuple[str, ...]] = {
         "الهاتف",
         "رقم الهاتف",
         "موبايل",
+        "الموبايل",
+        "رقم الموبايل",
         "ژمارەی تەلەفۆن",
         "#contact+phone",
     ),
-    "national_id": ("national_id", "nid", "الرقم الوطني", "رقم البطاقة الوطنية", "ژمارەی ناسنامە"),
+    "national_id": (
+        "national_id",
+        "nid",
+        "الرقم الوطني",
+        "رقم البطاقة الوطنية",
+        "رقم البطاقة الموحدة",
+        "رقم الهوية",
+        "ژمارەی ناسنامە",
+    ),
     "status": ("status", "الحالة", "دۆخ", "#status"),
     "status_date": ("status_date", "registered_on", "تاريخ التسجيل", "#date"),
     "office": ("office", "branch", "الدائرة", "الفرع", "نووسینگە"),

@@ -107,3 +107,14 @@ def test_the_usual_column_names_are_suggested_in_any_language() -> None:
         "governorate": "#adm1+code",
         "phone": "Mobile",
     }
+    # Iraqi registers' own headings: birth dates as المواليد, hamza written or not.
+    headers = ["ت", "الاسم الثلاثي", "المواليد", "اسم الام", "رقم البطاقة الموحدة", "ساڵی لەدایکبوون"]
+    assert rules.suggest_mapping(headers, rules.USUAL_HEADERS) == {
+        "full_name": "الاسم الثلاثي",
+        "date_of_birth": "المواليد",
+        "mother_name": "اسم الام",
+        "national_id": "رقم البطاقة الموحدة",
+    }
+    assert rules.suggest_mapping(["اسم الأم", "تاريخ الميلاد"], {"mother_name": ("اسم الام",)}) == {
+        "mother_name": "اسم الأم"
+    }
