@@ -97,6 +97,12 @@ def test_a_source_record_is_linked_and_shown_on_the_case_page(
     other_page = verified_client(worker).get(reverse("registry:case", args=[other.uuid])).content.decode()
     assert "cross-reference" not in other_page
 
+    # The pair page shows the source's values as it wrote them, and how Awda read a code.
+    assert (record.values["governorate"], record.values["sex"]) == ("IQG08", "female")
+    pair_page = verified_client(steward).get(reverse("exchange:pair", args=[linked[0].uuid])).content.decode()
+    assert '<bdi>IQG08</bdi> <span class="help">(read as <bdi>Baghdad</bdi>)</span>' in pair_page
+    assert "<bdi>female</bdi><br>" in pair_page  # "Female" says nothing more
+
 
 def test_a_second_run_does_not_ask_again_about_decided_pairs(
     steward: User, molsa: Source, register: Callable[..., Returnee]

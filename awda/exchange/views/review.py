@@ -104,6 +104,24 @@ def _returnee_column(returnee: Returnee) -> dict[str, str]:
     }
 
 
+def _readings(values: dict[str, str]) -> dict[str, str]:
+    """How Awda reads a source's own sex and governorate values, in the reader's language: the page shows
+    the value as the source wrote it (provenance) and this beside it when it differs ("IQG08: Baghdad")."""
+    from awda.exchange.linkage import governorate_pcode, normalise_sex
+    from awda.geo.models import Governorate
+    from awda.registry.enums import Sex
+
+    readings: dict[str, str] = {}
+    sex = normalise_sex(values.get("sex", ""))
+    if sex is not None:
+        readings["sex"] = str(Sex.MALE.label if sex == "M" else Sex.FEMALE.label)
+    pcode = governorate_pcode(values.get("governorate", ""))
+    governorate = Governorate.objects.filter(pcode=pcode).first() if pcode else None
+    if governorate is not None:
+        readings["governorate"] = str(governorate)
+    return {key: text for key, text in readings.items() if text.casefold() != values.get(key, "").casefold()}
+
+
 @login_required
 def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
     user = steward(request)
@@ -126,17 +144,20 @@ def pair_page(request: HttpRequest, pair_uuid: Any) -> HttpResponse:
             key: (batches.get(str(tag)), row) for key, (tag, row) in pair.record.value_provenance().items()
         }
         other_title = pair.record.source.name
+        readings = _readings(values)
     else:
         assert pair.other_returnee is not None
         right = _returnee_column(pair.other_returnee)
         audit.record(actor=user, action=AuditAction.READ, obj=pair.other_returnee)
         provenance = {}
+        readings = {}
         other_title = pair.other_returnee.case_number
     rows = [
         {
             "label": label,
             "left": left.get(key, ""),
             "right": right.get(key, ""),
+            "reading": readings.get(key, ""),
             "provenance": provenance.get(key),
         }
         for key, label in RETURNEE_ROWS
