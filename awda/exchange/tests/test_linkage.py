@@ -405,6 +405,35 @@ def test_kurdish_names_and_their_romanisations_are_compared_without_a_shared_dat
     assert rules == [("given_xskel", "father_xskel", "grandfather_xskel")]
 
 
+def test_the_python_date_agreement_is_the_engines_date_comparison() -> None:
+    """dates.dob_agreement (pages, exports) and the engine's SQL levels must not drift apart."""
+    import itertools
+
+    import duckdb
+
+    from awda.exchange.linkage import feature_frame
+    from awda.exchange.linkage.engine import COMPARISONS
+
+    dates = ["1990-05-17", "1990-01-01", "1990-07-01", "1990", "1990-17-05", "17/05/1990", "1990-05-18",
+             "1990-05-07", "1990-07-05", "1990-11-02", "1991-05-17", "1989-02-03", "2005-05-17", ""]  # fmt: skip
+    pairs = list(itertools.product(dates, repeat=2))
+    frames = [
+        feature_frame(
+            [{"record_id": str(i), "full_name": "علي حسن", "date_of_birth": d} for i, d in enumerate(side)]
+        )
+        for side in zip(*pairs, strict=True)
+    ]
+    connection = duckdb.connect()
+    connection.register("pair", pd.concat([frames[0].add_suffix("_l"), frames[1].add_suffix("_r")], axis=1))
+    levels = next(c for c in COMPARISONS if c.name == "dob").levels
+    cases = " ".join(f"WHEN {lv.sql} THEN '{lv.key}'" for lv in levels if lv.sql != "ELSE")
+    sql = f"SELECT CASE {cases} ELSE 'different' END FROM pair"  # noqa: S608 (the engine's own levels)
+    engine = [row[0] for row in connection.execute(sql).fetchall()]
+    python = [dob_agreement(parse_date_of_birth(a), parse_date_of_birth(b)) for a, b in pairs]
+    assert [(p, e) for p, e in zip(python, engine, strict=True) if p != e] == []
+    assert len(set(python)) == 9  # every level is reached
+
+
 def test_a_letter_dropped_from_a_fathers_name_is_a_variant_not_another_father() -> None:
     assert _level("lineage", {"full_name": "علي محمد حسين"}, {"full_name": "علي محد حسين"}) == "variants"
     assert (
