@@ -972,10 +972,7 @@ def link_records(
         return LinkageResult("link", settings, _empty_frame())
     model = _train(frames, "link_only", settings, progress)
     shares = _matched_shares(model, len(frames[0]), len(frames[1]))
-    # Score down to where the largest one-to-one bonus could still lift a pair to the review threshold.
-    review_odds = settings.review_threshold / (1 - settings.review_threshold)
-    floor_odds = review_odds * (1 - shares[0]) * (1 - shares[1])
-    scored = _score(frames, model, settings, progress, threshold=floor_odds / (1 + floor_odds))
+    scored = _score(frames, model, settings, progress, threshold=_scoring_floor(settings, shares))
     # Splink orients a pair by its own table order; put the left record first.
     swap = scored["source_dataset_l"].astype(str) != "left" if len(scored) else None
     frame = _one_to_one(_finish(scored, swap=swap), frames, shares, settings)
@@ -1021,6 +1018,15 @@ def _matched_shares(model: dict[str, Any], n_left: int, n_right: int) -> tuple[f
     if not isinstance(lam, float | int) or not 0 < lam < 1:
         return (0.0, 0.0)
     return (min(lam * n_right, _MATCHED_SHARE_MAX), min(lam * n_left, _MATCHED_SHARE_MAX))
+
+
+def _scoring_floor(settings: LinkageSettings, shares: tuple[float, float]) -> float:
+    """The match probability down to which pairs are scored: where the largest one-to-one bonus could
+    still lift a pair to the review threshold."""
+    if settings.review_threshold >= 1:
+        return 1.0
+    odds = settings.review_threshold / (1 - settings.review_threshold) * (1 - shares[0]) * (1 - shares[1])
+    return odds / (1 + odds)
 
 
 CANDIDATE_LEVELS = {

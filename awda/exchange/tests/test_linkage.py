@@ -615,6 +615,18 @@ def test_a_small_run_takes_the_default_prior_scaled_to_its_sizes() -> None:
     assert result.model["probability_two_random_records_match"] == pytest.approx(expected)
 
 
+def test_pairs_are_scored_down_to_where_the_bonus_could_still_reach_review() -> None:
+    from awda.exchange.linkage.engine import _scoring_floor
+
+    # Review from 0.3 (odds 3:7); the largest bonus multiplies odds by 1 / (0.6 × 0.8).
+    assert _scoring_floor(LinkageSettings(review_threshold=0.3), (0.4, 0.2)) == pytest.approx(
+        (3 / 7 * 0.48) / (1 + 3 / 7 * 0.48)
+    )
+    assert _scoring_floor(LinkageSettings(review_threshold=0.3), (0.0, 0.0)) == pytest.approx(0.3)
+    # Only certain pairs, review included: nothing to lift.
+    assert _scoring_floor(LinkageSettings(match_threshold=1.0, review_threshold=1.0), (0.4, 0.2)) == 1.0
+
+
 def test_the_one_to_one_bonus_is_capped_whatever_the_prior() -> None:
     from awda.exchange.linkage.engine import _matched_shares
 
