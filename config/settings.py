@@ -161,6 +161,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the employer registration limit and the market view's counts. Each process keeps its
+# own unless it is shared: "database" (the awda_cache table, created by the migrations) or a redis://
+# address (Django's Redis backend; `pip install redis`). Several web processes need one of them, or the
+# registration limit is per process (decision 0024).
+AWDA_CACHE_URL = env_str("AWDA_CACHE_URL", "")
+CACHE_TABLE = "awda_cache"
+if AWDA_CACHE_URL == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}}
+elif AWDA_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": AWDA_CACHE_URL}
+    }
+elif AWDA_CACHE_URL:
+    raise ImproperlyConfigured("AWDA_CACHE_URL must be empty, 'database' or a redis:// address.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

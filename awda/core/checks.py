@@ -1,4 +1,5 @@
-"""System checks of the kernel: the message catalogues must be compiled and current."""
+"""System checks of the kernel: the message catalogues must be compiled and current; in production the
+cache must be shared between processes."""
 
 from __future__ import annotations
 
@@ -27,3 +28,18 @@ def catalogues_compiled(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                     )
                 )
     return problems
+
+
+@register(deploy=True)
+def cache_shared(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                "Each process keeps its own cache: with several web processes the employer registration "
+                "limit counts per process and the market view is counted once per process.",
+                hint="Set AWDA_CACHE_URL=database (the awda_cache table) or to a redis:// address.",
+                id="awda.W002",
+            )
+        ]
+    return []
