@@ -6,17 +6,16 @@ from typing import Any
 from django.core.management import call_command
 from django.db import migrations
 
+# As settings.CACHE_TABLE was when this migration was written: a migration does not follow settings.
+TABLE = "awda_cache"
+
 
 def create(apps: Any, schema_editor: Any) -> None:
-    from django.conf import settings
-
-    call_command("createcachetable", settings.CACHE_TABLE, database=schema_editor.connection.alias, verbosity=0)
+    call_command("createcachetable", TABLE, database=schema_editor.connection.alias, verbosity=0)
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
-    from django.conf import settings
-
-    schema_editor.execute(f"DROP TABLE IF EXISTS {schema_editor.quote_name(settings.CACHE_TABLE)}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {schema_editor.quote_name(TABLE)}")
 
 
 class Migration(migrations.Migration):

@@ -1049,8 +1049,9 @@ def _one_to_one(
     adjustment = -np.log2((1 - shares[0] + s_left) * (1 - shares[1] + s_right))
     frame["mw_candidates"] = adjustment
     frame["rivals"] = (s_left + s_right) > 0
-    frame["match_weight"] = frame["match_weight"].to_numpy(dtype=float) + adjustment
-    frame["match_probability"] = 1 / (1 + np.exp2(-frame["match_weight"].to_numpy(dtype=float)))
+    weight = frame["match_weight"].to_numpy(dtype=float) + adjustment
+    frame["match_weight"] = weight
+    frame["match_probability"] = 1 / (1 + np.exp2(-weight))
     frame = frame[frame["match_probability"] >= settings.review_threshold]
     frame = frame.sort_values(
         ["match_probability", "left_id", "right_id"], ascending=[False, True, True], kind="stable"
